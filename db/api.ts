@@ -1,0 +1,117 @@
+// The one contract. Both transports (Electron IPC, the browser-mode HTTP host) and the command line dispatch
+// this table; the renderer imports only its types.
+import { z } from 'zod';
+import type { Ctx, Role } from './context.js';
+import * as enterprises from './enterprises/service.js';
+import * as enterpriseExcel from './enterprises/excel.js';
+import * as users from './auth/users.js';
+import * as office from './office/service.js';
+import * as codes from './codes/service.js';
+import { verifyAudit } from './audit/audit.js';
+import * as sanctions from './sanctions/service.js';
+import { parseInput } from './validate.js';
+
+export type Access = 'public' | Role;
+
+/** Progress of a long operation, polled by the UI for its progress bar. */
+export type ProgressFn = (done: number, total: number | null, phase: string) => void;
+
+export interface OpContext extends Ctx {
+  progress: ProgressFn;
+}
+
+export interface OpDef<I, O> {
+  access: Access;
+  /** Runs as a background job with progress (imports, exports of large lists). */
+  job?: boolean;
+  run(ctx: OpContext, input: I): O | Promise<O>;
+}
+
+const op = <I, O>(def: OpDef<I, O>) => def;
+const idInput = z.object({ id: z.number().int().positive() });
+
+export const fileInput = z.object({
+  fileName: z.string().min(1).max(255),
+  dataBase64: z.string().max(40 * 1024 * 1024, '文件过大'),
+});
+export interface FileOutput {
+  fileName: string;
+  dataBase64: string;
+}
+const toFile = (fileName: string, bytes: Buffer): FileOutput => ({ fileName, dataBase64: bytes.toString('base64') });
+
+export const operations = {
+  'codes:regionChildren': op({ access: 'public', run: (ctx, i: z.input<typeof codes.regionChildrenInput>) => codes.regionChildren(ctx, i) }),
+  'codes:region': op({ access: 'public', run: (ctx, code: string) => codes.regionLookup(ctx, code) }),
+  'codes:industrySearch': op({ access: 'clerk', run: (ctx, i: z.input<typeof codes.searchInput>) => codes.industrySearch(ctx, i) }),
+  'codes:officeCounties': op({ access: 'clerk', run: (ctx) => codes.officeCounties(ctx) }),
+  'codes:tierTypes': op({ access: 'clerk', run: (ctx) => enterprises.tierTypes(ctx) }),
+
+  'office:get': op({ access: 'clerk', run: (ctx) => office.getOffice(ctx.db) }),
+  'office:rename': op({ access: 'admin', run: (ctx, i: z.input<typeof office.officeUpdateInput>) => office.updateOfficeName(ctx, i) }),
+
+  'users:list': op({ access: 'admin', run: (ctx) => users.listUsers(ctx) }),
+  'users:create': op({ access: 'admin', run: (ctx, i: z.input<typeof users.createUserInput>) => users.createUser(ctx, i) }),
+  'users:update': op({ access: 'admin', run: (ctx, i: z.input<typeof users.updateUserInput>) => users.updateUser(ctx, i) }),
+  'users:changePassword': op({
+    access: 'clerk',
+    run: (ctx, i: z.input<typeof users.changePasswordInput>) => users.changeOwnPassword(ctx, i),
+  }),
+
+  'enterprise:list': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./enterprises/schema.js').listQuery>) => enterprises.listEnterprises(ctx, i) }),
+  'enterprise:get': op({ access: 'clerk', run: (ctx, i: z.input<typeof idInput>) => enterprises.getEnterprise(ctx, parseInput(idInput, i).id) }),
+  'enterprise:create': op({ access: 'clerk', run: (ctx, i: import('./enterprises/schema.js').EnterpriseInput) => enterprises.createEnterprise(ctx, i) }),
+  'enterprise:update': op({
+    access: 'clerk',
+    run: (ctx, i: { id: number; data: import('./enterprises/schema.js').EnterpriseInput }) =>
+      enterprises.updateEnterprise(ctx, parseInput(idInput, { id: i.id }).id, i.data),
+  }),
+  'enterprise:setStatus': op({ access: 'clerk', run: (ctx, i: z.input<typeof enterprises.statusInput>) => enterprises.setEnterpriseStatus(ctx, i) }),
+  'enterprise:addTier': op({
+    access: 'clerk',
+    run: (ctx, i: z.input<typeof import('./enterprises/schema.js').tierInput>) => enterprises.addTier(ctx, i),
+  }),
+  'enterprise:revokeTier': op({ access: 'reviewer', run: (ctx, i: z.input<typeof enterprises.revokeTierInput>) => enterprises.revokeTier(ctx, i) }),
+  'enterprise:template': op({ access: 'clerk', run: async (ctx): Promise<FileOutput> => toFile('企业名录导入模板.xlsx', await enterpriseExcel.enterpriseTemplate(ctx)) }),
+  'enterprise:import': op({
+    access: 'clerk',
+    job: true,
+    run: async (ctx, i: z.input<typeof fileInput> & { updateExisting?: boolean }) => {
+      const f = parseInput(fileInput, i);
+      return enterpriseExcel.importEnterprises(ctx, {
+        fileName: f.fileName,
+        bytes: Buffer.from(f.dataBase64, 'base64'),
+        updateExisting: i.updateExisting === true,
+        onProgress: ctx.progress,
+      });
+    },
+  }),
+  'enterprise:export': op({
+    access: 'clerk',
+    job: true,
+    run: async (ctx, i: z.input<typeof import('./enterprises/schema.js').listQuery>): Promise<FileOutput> => {
+      const r = await enterpriseExcel.exportEnterprises(ctx, { ...i, page: 1, pageSize: 20 });
+      return toFile(r.fileName, r.bytes);
+    },
+  }),
+
+  'sanction:list': op({ access: 'clerk', run: (ctx, i: { enterprise_id?: number }) => sanctions.listSanctions(ctx, i?.enterprise_id) }),
+  'sanction:create': op({ access: 'reviewer', run: (ctx, i: z.input<typeof sanctions.sanctionInput>) => sanctions.createSanction(ctx, i) }),
+  'sanction:lift': op({ access: 'admin', run: (ctx, i: { id: number; reason: string }) => sanctions.liftSanction(ctx, i) }),
+
+  'audit:verify': op({ access: 'reviewer', run: (ctx) => verifyAudit(ctx.db) }),
+  'audit:recent': op({
+    access: 'reviewer',
+    run: (ctx, i: { limit?: number; beforeSeq?: number }) => {
+      const p = parseInput(z.object({ limit: z.number().int().min(1).max(500).default(100), beforeSeq: z.number().int().optional() }), i ?? {});
+      return ctx.db
+        .prepare('SELECT * FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT ?')
+        .all(p.beforeSeq ?? Number.MAX_SAFE_INTEGER, p.limit) as import('./audit/audit.js').AuditEntry[];
+    },
+  }),
+} satisfies Record<string, OpDef<never, unknown>>;
+
+export type Operations = typeof operations;
+export type OpName = keyof Operations;
+export type OpInput<K extends OpName> = Parameters<Operations[K]['run']>[1];
+export type OpOutput<K extends OpName> = Awaited<ReturnType<Operations[K]['run']>>;

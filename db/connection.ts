@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { AppError } from './result.js';
+import { migrations, LATEST_VERSION } from './migrations/index.js';
+
+/** 'CLDG': tells a ledger file from any other SQLite file. */
+export const APPLICATION_ID = 0x434c4447;
+
+export interface OpenOptions {
+  /** Path to the ledger file, or ':memory:' for tests. */
+  file: string;
+  /** Native binding path (Electron loads its own ABI build of better-sqlite3). */
+  nativeBinding?: string;
+  /** Run PRAGMA quick_check when opening an existing file (on by default). */
+  check?: boolean;
+}
+
+function sqliteHeaderOk(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    return n === 16 && buf.toString('latin1') === 'SQLite format 3\u0000';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function corrupt(file: string, why: string): AppError {
+  return new AppError('DB_CORRUPT', `台账文件已损坏，无法打开（${why}）。可以从最近的有效备份恢复。`, { file });
+}
+
+/**
+ * Look at an existing file read-only before anything writes to it: a file from a newer version or a corrupt
+ * file must be left exactly as it was.
+ */
+export function inspectLedgerFile(file: string, opts: Pick<OpenOptions, 'nativeBinding' | 'check'> = {}): number {
+  if (statSync(file).size === 0) return 0;
+  if (!sqliteHeaderOk(file)) throw corrupt(file, '文件头不是 SQLite 格式');
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: opts.nativeBinding });
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (appId !== APPLICATION_ID && version !== 0) {
+      throw new AppError('DB_NOT_LEDGER', '此文件不是县域产业台账的数据文件', { file });
+    }
+    if (version > LATEST_VERSION) {
+      throw new AppError(
+        'DB_TOO_NEW',
+        `台账文件由更新版本的程序创建（数据版本 ${version}，本程序支持到 ${LATEST_VERSION}）。请升级程序后再打开；文件未做任何改动。`,
+        { file, version, supported: LATEST_VERSION },
+      );
+    }
+    if (opts.check !== false) {
+      const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+      if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') {
+        throw corrupt(file, rows.map((r) => r.quick_check).slice(0, 3).join('；'));
+      }
+    }
+    return version;
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw corrupt(file, e instanceof Error ? e.message : String(e));
+  } finally {
+    db?.close();
+  }
+}
+
+export function migrate(db: Db, target = LATEST_VERSION): void {
+  let current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    current = m.version;
+  }
+}
+
+export function openLedger(opts: OpenOptions & { targetVersion?: number }): Db {
+  const memory = opts.file === ':memory:';
+  if (!memory && existsSync(opts.file)) inspectLedgerFile(opts.file, opts);
+  const db = new Database(opts.file, { nativeBinding: opts.nativeBinding });
+  try {
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    if ((db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID) {
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    }
+    migrate(db, opts.targetVersion);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,167 @@
+import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
+import { AppError } from '../result.js';
+
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+export type Cell = string | number | boolean | Date | null;
+
+export interface ColumnSpec {
+  key: string;
+  header: string;
+  required?: boolean;
+  /** Other header texts accepted for this column (older templates, WPS renames). */
+  aliases?: string[];
+  kind?: 'text' | 'number' | 'date';
+}
+
+export interface SheetRow {
+  /** 1-based row number as Excel shows it. */
+  row: number;
+  values: Record<string, Cell>;
+}
+
+export interface RowError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+const normHeader = (s: string) => s.replace(/[\s*＊:：]/g, '').replace(/（/g, '(').replace(/）/g, ')');
+
+/** Refuse what is not an .xlsx before any parser sees it, naming what it looks like instead. */
+export function assertXlsx(bytes: Uint8Array, fileName: string): void {
+  if (bytes.length === 0) throw new AppError('FILE_EMPTY', `文件「${fileName}」是空文件`);
+  if (bytes.length > MAX_IMPORT_BYTES) {
+    throw new AppError(
+      'FILE_TOO_LARGE',
+      `文件「${fileName}」大小 ${(bytes.length / 1048576).toFixed(1)} MB，超过上限 ${MAX_IMPORT_BYTES / 1048576} MB；请分成几个文件导入`,
+    );
+  }
+  const b = bytes;
+  if (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0) {
+    throw new AppError('NOT_XLSX', `文件「${fileName}」是旧版 Excel 97-2003 (.xls) 格式，请在 Excel 或 WPS 中“另存为” .xlsx 后再导入`);
+  }
+  if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) {
+    throw new AppError('NOT_XLSX', `文件「${fileName}」不是 .xlsx 工作簿（请使用导入模板，CSV、WPS 的 .et 等需先另存为 .xlsx）`);
+  }
+}
+
+/** Excel's 1900 date system (with its fictitious 1900-02-29), as serial numbers appear in unformatted cells. */
+export function excelSerialToIso(serial: number): string | null {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2958465) return null;
+  const ms = Math.round((serial - 25569) * 86400_000);
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function cellValue(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return cellValue((o.richText as Array<{ text: string }>).map((r) => r.text).join(''));
+    if ('result' in o) return cellValue(o.result);
+    if ('text' in o) return cellValue(o.text);
+    if ('error' in o) return null;
+  }
+  return String(v);
+}
+
+/** Text of a cell as a person typed it: numbers without float noise, dates as YYYY-MM-DD. */
+export function cellText(c: Cell): string | null {
+  if (c === null) return null;
+  if (c instanceof Date) return c.toISOString().slice(0, 10);
+  if (typeof c === 'number') return Number.isInteger(c) ? String(c) : String(Number(c.toPrecision(15)));
+  return String(c).trim() || null;
+}
+
+export function cellDate(c: Cell): string | null | 'invalid' {
+  if (c === null) return null;
+  if (c instanceof Date) return Number.isNaN(c.getTime()) ? 'invalid' : c.toISOString().slice(0, 10);
+  if (typeof c === 'number') return excelSerialToIso(c) ?? 'invalid';
+  const s = String(c).trim().replace(/[./年月]/g, '-').replace(/日$/, '');
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (!m) return 'invalid';
+  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : 'invalid';
+}
+
+export interface ReadOptions {
+  onProgress?: (rowsRead: number) => void;
+  maxRows?: number;
+}
+
+/**
+ * Streams the first worksheet: the header row (the first non-empty row) is matched to the spec, then every
+ * non-empty row comes back keyed by column. Wrong or missing headers are refused naming each one.
+ */
+export async function readSheet(bytes: Uint8Array, fileName: string, spec: ColumnSpec[], opts: ReadOptions = {}): Promise<SheetRow[]> {
+  assertXlsx(bytes, fileName);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), {
+    sharedStrings: 'cache',
+    worksheets: 'emit',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'emit',
+  });
+  const rows: SheetRow[] = [];
+  let colIndex: Map<number, ColumnSpec> | null = null;
+  let sawSheet = false;
+  try {
+    for await (const ws of reader) {
+      sawSheet = true;
+      for await (const r of ws) {
+        const raw = (r as unknown as { values: unknown[]; number: number }).values;
+        const values = raw.map(cellValue);
+        if (!values.some((v) => v !== null)) continue;
+        if (!colIndex) {
+          colIndex = matchHeaders(values, spec, fileName);
+          continue;
+        }
+        const rec: Record<string, Cell> = {};
+        for (const [i, col] of colIndex) rec[col.key] = values[i] ?? null;
+        rows.push({ row: (r as unknown as { number: number }).number, values: rec });
+        if (opts.onProgress && rows.length % 2000 === 0) opts.onProgress(rows.length);
+        if (opts.maxRows && rows.length > opts.maxRows) {
+          throw new AppError('TOO_MANY_ROWS', `文件「${fileName}」超过 ${opts.maxRows} 行上限，请分成几个文件导入`);
+        }
+      }
+      break; // only the first worksheet holds data; the others are instructions
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('NOT_XLSX', `无法读取工作簿「${fileName}」：文件已损坏或不是有效的 .xlsx（${e instanceof Error ? e.message : e}）`);
+  }
+  if (!sawSheet) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」中没有工作表`);
+  if (!colIndex) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的第一个工作表是空的（没有表头和数据）`);
+  if (rows.length === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」只有表头，没有数据行`);
+  return rows;
+}
+
+function matchHeaders(values: Cell[], spec: ColumnSpec[], fileName: string): Map<number, ColumnSpec> {
+  const byHeader = new Map<string, ColumnSpec>();
+  for (const c of spec) for (const h of [c.header, ...(c.aliases ?? [])]) byHeader.set(normHeader(h), c);
+  const map = new Map<number, ColumnSpec>();
+  const seen = new Set<string>();
+  values.forEach((v, i) => {
+    if (v === null) return;
+    const c = byHeader.get(normHeader(String(v)));
+    if (c && !seen.has(c.key)) {
+      map.set(i, c);
+      seen.add(c.key);
+    }
+  });
+  const missing = spec.filter((c) => c.required && !seen.has(c.key)).map((c) => c.header);
+  if (missing.length) {
+    const found = values.filter((v) => v !== null).map(String).slice(0, 12).join('、');
+    throw new AppError(
+      'BAD_HEADERS',
+      `工作簿「${fileName}」缺少必需的列：${missing.join('、')}。第一行应为导入模板的表头，实际为：${found || '（空）'}`,
+      { missing },
+    );
+  }
+  return map;
+}

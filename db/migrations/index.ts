@@ -1,0 +1,17 @@
+import type { Database } from 'better-sqlite3';
+import { up as m0001 } from './0001-foundation.js';
+import { up as m0002 } from './0002-sanctions.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+// Ordered; never edit a released migration: add a new one (offices on different versions exchange files).
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'foundation', up: m0001 },
+  { version: 2, name: 'sanctions', up: m0002 },
+];
+
+export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,7 +1,7 @@
 // The one contract. Both transports (Electron IPC, the browser-mode HTTP host) and the command line dispatch
 // this table; the renderer imports only its types.
 import { z } from 'zod';
-import type { Ctx, Role } from './context.js';
+import { op, idInput, fileInput, toFile, type FileOutput, type OpDef } from './op.js';
 import * as enterprises from './enterprises/service.js';
 import * as enterpriseExcel from './enterprises/excel.js';
 import * as users from './auth/users.js';
@@ -11,34 +11,8 @@ import { verifyAudit } from './audit/audit.js';
 import * as sanctions from './sanctions/service.js';
 import { parseInput } from './validate.js';
 
-export type Access = 'public' | Role;
+export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
-/** Progress of a long operation, polled by the UI for its progress bar. */
-export type ProgressFn = (done: number, total: number | null, phase: string) => void;
-
-export interface OpContext extends Ctx {
-  progress: ProgressFn;
-}
-
-export interface OpDef<I, O> {
-  access: Access;
-  /** Runs as a background job with progress (imports, exports of large lists). */
-  job?: boolean;
-  run(ctx: OpContext, input: I): O | Promise<O>;
-}
-
-const op = <I, O>(def: OpDef<I, O>) => def;
-const idInput = z.object({ id: z.number().int().positive() });
-
-export const fileInput = z.object({
-  fileName: z.string().min(1).max(255),
-  dataBase64: z.string().max(40 * 1024 * 1024, '文件过大'),
-});
-export interface FileOutput {
-  fileName: string;
-  dataBase64: string;
-}
-const toFile = (fileName: string, bytes: Buffer): FileOutput => ({ fileName, dataBase64: bytes.toString('base64') });
 
 export const operations = {
   'codes:regionChildren': op({ access: 'public', run: (ctx, i: z.input<typeof codes.regionChildrenInput>) => codes.regionChildren(ctx, i) }),
@@ -109,6 +83,7 @@ export const operations = {
         .all(p.beforeSeq ?? Number.MAX_SAFE_INTEGER, p.limit) as import('./audit/audit.js').AuditEntry[];
     },
   }),
+  // Domain areas add their tables here, one line each: ...townOperations, ...trainingOperations, ...
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

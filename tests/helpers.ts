@@ -6,7 +6,7 @@ import { fixedClock } from '../db/clock.js';
 import { openLedger } from '../db/connection.js';
 import type { Actor, Ctx } from '../db/context.js';
 import { ensureCodeLists, initializeOffice } from '../db/office/service.js';
-import type { OpContext } from '../db/api.js';
+import type { OpContext } from '../db/op.js';
 
 export const ADMIN: Actor = { userId: 1, username: 'admin', displayName: '管理员', role: 'admin' };
 export const CLERK: Actor = { userId: 2, username: 'luru', displayName: '录入员', role: 'clerk' };

@@ -10,6 +10,7 @@ import * as codes from './codes/service.js';
 import { verifyAudit } from './audit/audit.js';
 import * as sanctions from './sanctions/service.js';
 import { parseInput } from './validate.js';
+import { writeWorkbook } from './excel/write.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -72,6 +73,27 @@ export const operations = {
   'sanction:list': op({ access: 'clerk', run: (ctx, i: { enterprise_id?: number }) => sanctions.listSanctions(ctx, i?.enterprise_id) }),
   'sanction:create': op({ access: 'reviewer', run: (ctx, i: z.input<typeof sanctions.sanctionInput>) => sanctions.createSanction(ctx, i) }),
   'sanction:lift': op({ access: 'admin', run: (ctx, i: { id: number; reason: string }) => sanctions.liftSanction(ctx, i) }),
+
+  'excel:errorReport': op({
+    access: 'clerk',
+    run: async (_ctx, i: { fileName: string; errors: Array<{ row: number; column: string; message: string }> }): Promise<FileOutput> => {
+      const p = parseInput(
+        z.object({
+          fileName: z.string().max(255),
+          errors: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })).max(200_000),
+        }),
+        i,
+      );
+      const bytes = await writeWorkbook([
+        {
+          name: '错误报告',
+          columns: [{ header: '行号', kind: 'number', width: 8 }, { header: '列', width: 26 }, { header: '错误原因', width: 80 }],
+          rows: p.errors.map((e) => [e.row, e.column, e.message]),
+        },
+      ]);
+      return toFile(`错误报告-${p.fileName.replace(/\.xlsx$/i, '')}.xlsx`, bytes);
+    },
+  }),
 
   'audit:verify': op({ access: 'reviewer', run: (ctx) => verifyAudit(ctx.db) }),
   'audit:recent': op({

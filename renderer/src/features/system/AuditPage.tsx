@@ -1,0 +1,62 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Table, App } from 'antd';
+import { SafetyCertificateOutlined } from '@ant-design/icons';
+import type { AuditEntry, AuditVerification } from '../../../../db/audit/audit';
+import { call } from '../../api/client';
+import { errorText } from '../../components/errors';
+
+export function AuditPage() {
+  const [rows, setRows] = useState<AuditEntry[]>([]);
+  const [result, setResult] = useState<AuditVerification | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { message } = App.useApp();
+  useEffect(() => {
+    void call('audit:recent', { limit: 200 }).then(setRows).catch((e) => message.error(errorText(e)));
+  }, [message]);
+  return (
+    <div>
+      <div className="page-header">
+        <h2>审计日志</h2>
+        <Button
+          type="primary"
+          icon={<SafetyCertificateOutlined />}
+          loading={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              setResult(await call('audit:verify'));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          校验日志链
+        </Button>
+      </div>
+      {result && (
+        <Alert
+          style={{ marginBottom: 16 }}
+          showIcon
+          type={result.ok ? 'success' : 'error'}
+          title={result.ok ? `日志链完整：共 ${result.count} 条，未发现改动或删除` : `日志链被破坏：${result.firstProblem?.message}`}
+          data-testid="audit-verify"
+        />
+      )}
+      <Table<AuditEntry>
+        rowKey="seq"
+        size="small"
+        dataSource={rows}
+        pagination={{ pageSize: 50 }}
+        columns={[
+          { title: '序号', dataIndex: 'seq', width: 80 },
+          { title: '时间', dataIndex: 'at', width: 180, render: (v: string) => new Date(v).toLocaleString('zh-CN') },
+          { title: '操作人', dataIndex: 'actor', width: 120 },
+          { title: '操作', dataIndex: 'action', width: 200 },
+          { title: '对象', render: (_: unknown, r) => `${r.entity}${r.entity_id ? ` #${r.entity_id}` : ''}`, width: 160 },
+          { title: '内容', dataIndex: 'detail', ellipsis: true },
+          { title: '哈希', dataIndex: 'hash', width: 120, render: (v: string) => <span className="mono">{v.slice(0, 12)}…</span> },
+        ]}
+      />
+    </div>
+  );
+}

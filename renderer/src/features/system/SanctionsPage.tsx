@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import { Button, DatePicker, Form, Input, InputNumber, Modal, Select, Table, Tag, App } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import type { Dayjs } from 'dayjs';
+import type { SanctionRow } from '../../../../db/sanctions/service';
+import { call } from '../../api/client';
+import { useApp, hasRole } from '../../stores/app';
+import { EnterpriseSelect } from '../../components/EnterpriseSelect';
+import { showFieldErrors, errorText } from '../../components/errors';
+
+export const SANCTION_KIND: Record<string, string> = {
+  recover_funds: '收回资金',
+  cancel_benefits: '取消待遇',
+  bar_applications: '取消申报资格',
+  credit_penalty: '信用惩戒/失信名单',
+};
+
+type Row = SanctionRow & { enterprise_name: string };
+
+/** Sanctions under Shanxi 条例 art. 41; while one is in force, new plans, claims and payments are blocked. */
+export function SanctionsPage() {
+  const [rows, setRows] = useState<Row[]>([]);
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  const role = useApp((s) => s.status?.session.user?.role);
+  const { message } = App.useApp();
+  const load = () => void call('sanction:list', {}).then(setRows).catch((e) => message.error(errorText(e)));
+  useEffect(load, []);
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <div>
+      <div className="page-header">
+        <h2>处理措施（条例第四十一条）</h2>
+        {hasRole(role, 'reviewer') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+            登记处理措施
+          </Button>
+        )}
+      </div>
+      <Table<Row>
+        rowKey="id"
+        dataSource={rows}
+        columns={[
+          { title: '企业', dataIndex: 'enterprise_name' },
+          { title: '类型', dataIndex: 'kind', render: (v: string) => SANCTION_KIND[v] },
+          { title: '金额（元）', dataIndex: 'amount_fen', align: 'right', render: (v: number | null) => (v ? (v / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }) : '') },
+          { title: '文号', dataIndex: 'doc_no' },
+          { title: '期间', render: (_: unknown, r) => `${r.start_date} 至 ${r.end_date ?? '长期'}` },
+          { title: '事由', dataIndex: 'reason', ellipsis: true },
+          {
+            title: '状态',
+            render: (_: unknown, r) =>
+              r.lifted_at ? <Tag>已解除</Tag> : r.start_date <= today && (!r.end_date || r.end_date >= today) ? <Tag color="red">生效中</Tag> : <Tag>不在期内</Tag>,
+          },
+        ]}
+      />
+      <Modal
+        title="登记处理措施"
+        open={open}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+        onOk={async () => {
+          const v = (await form.validateFields()) as Record<string, unknown> & { start_date: Dayjs; end_date?: Dayjs; amount?: number };
+          try {
+            await call('sanction:create', {
+              enterprise_id: v.enterprise_id as number,
+              kind: v.kind as 'credit_penalty',
+              amount_fen: v.amount ? Math.round(v.amount * 100) : null,
+              start_date: v.start_date.format('YYYY-MM-DD'),
+              end_date: v.end_date ? v.end_date.format('YYYY-MM-DD') : null,
+              doc_no: v.doc_no as string,
+              reason: v.reason as string,
+            });
+            setOpen(false);
+            form.resetFields();
+            load();
+          } catch (e) {
+            if (!showFieldErrors(form, e)) message.error(errorText(e));
+          }
+        }}
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item name="enterprise_id" label="企业" rules={[{ required: true, message: '请选择企业' }]}>
+            <EnterpriseSelect />
+          </Form.Item>
+          <Form.Item name="kind" label="类型" rules={[{ required: true, message: '请选择' }]}>
+            <Select options={Object.entries(SANCTION_KIND).map(([value, label]) => ({ value, label }))} />
+          </Form.Item>
+          <Form.Item name="amount" label="金额（元，收回资金时必填）">
+            <InputNumber min={0.01} precision={2} style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item name="doc_no" label="文号" rules={[{ required: true, message: '请填写文号' }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="start_date" label="开始日期" rules={[{ required: true, message: '请选择' }]}>
+            <DatePicker />
+          </Form.Item>
+          <Form.Item name="end_date" label="截止日期（不填为长期）">
+            <DatePicker />
+          </Form.Item>
+          <Form.Item name="reason" label="事由" rules={[{ required: true, message: '请填写事由' }]}>
+            <Input.TextArea rows={2} placeholder="如：以虚假材料骗取参展补贴" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -17,15 +17,20 @@ export const DEMO_USERS = [
   { username: 'luru', display_name: '王志刚', role: 'clerk', password: 'Luru12345' },
 ] as const;
 
+export interface DemoOptions {
+  /** How many demo enterprises (300 by default, about the size of 泽州's registry). */
+  enterprises: number;
+}
+
 export interface DemoSeeder {
   /** Area name in reports, e.g. '企业库'. */
   area: string;
-  seed(ctx: Ctx): Record<string, number>;
+  seed(ctx: Ctx, opts: DemoOptions): Record<string, number>;
 }
 
 /** One seeder per domain area; later areas (towns, training plans, exhibition claims) append theirs. */
 export const DEMO_SEEDERS: DemoSeeder[] = [
-  { area: '企业库', seed: (ctx) => ({ ...seedDemoEnterprises(ctx, 300) }) },
+  { area: '企业库', seed: (ctx, opts) => ({ ...seedDemoEnterprises(ctx, opts.enterprises) }) },
 ];
 
 export interface DemoLedgerInfo {
@@ -37,7 +42,7 @@ export interface DemoLedgerInfo {
 }
 
 /** Sets up an uninitialized ledger as the demo office, then runs every area's seeder. */
-export function seedDemoLedger(ctx: Omit<Ctx, 'actor'>): DemoLedgerInfo {
+export function seedDemoLedger(ctx: Omit<Ctx, 'actor'>, opts: DemoOptions = { enterprises: 300 }): DemoLedgerInfo {
   if (getOffice(ctx.db)) throw new AppError('ALREADY_INITIALIZED', '本台账已完成初始设置，不能再载入完整演示台账；可只添加演示企业');
   const [admin, ...others] = DEMO_USERS;
   return ctx.db.transaction(() => {
@@ -51,7 +56,7 @@ export function seedDemoLedger(ctx: Omit<Ctx, 'actor'>): DemoLedgerInfo {
     });
     const actx: Ctx = { ...ctx, actor: adminActor satisfies Actor };
     for (const u of others) createUser(actx, u);
-    const seeded = DEMO_SEEDERS.map((s) => ({ area: s.area, counts: s.seed(actx) }));
+    const seeded = DEMO_SEEDERS.map((s) => ({ area: s.area, counts: s.seed(actx, opts) }));
     return {
       office: office.name,
       username: admin.username,

@@ -270,7 +270,7 @@ export function assignDemoTiers(rng: Rng, list: DemoEnterprise[], today: string,
   }
 }
 
-/** The counties demo enterprises go to: 泽州县 where the office covers it, otherwise the office's own counties. */
+/** The counties demo enterprises go to: the office's county, or every current county of a city or province office. */
 export function demoRegions(db: Database): DemoRegion[] {
   const office = db.prepare('SELECT level, region_code FROM office WHERE id = 1').get() as
     | { level: 'county' | 'city' | 'province'; region_code: string }
@@ -286,9 +286,7 @@ export function demoRegions(db: Database): DemoRegion[] {
     full_name: string;
     city_name: string | null;
   }>;
-  const all = rows.map((r) => ({ code: r.code, name: r.name, fullName: r.full_name, cityName: r.city_name }));
-  const zz = all.find((r) => r.code === ZEZHOU);
-  return zz ? [zz] : all;
+  return rows.map((r) => ({ code: r.code, name: r.name, fullName: r.full_name, cityName: r.city_name }));
 }
 
 export interface SeedSummary {

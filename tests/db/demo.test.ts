@@ -38,7 +38,7 @@ describe('demo ledger', () => {
       expect(r.uscc!.startsWith('91140525')).toBe(true);
       expect(ZEZHOU_TOWNSHIPS).toContain(r.township);
       expect(r.contact_phone).toMatch(/^(1[3-9]\d{9}|0356-\d{7})$/);
-      expect(r.name_initials.length).toBeGreaterThan(3);
+      expect(r.name_initials!.length).toBeGreaterThan(3);
     }
     expect(new Set(rows.map((r) => r.name)).size).toBe(300);
     expect(db.prepare(`SELECT count(*) FROM enterprise e LEFT JOIN industry i ON i.code = e.industry_code WHERE i.code IS NULL`).pluck().get()).toBe(0);

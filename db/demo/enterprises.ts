@@ -132,8 +132,14 @@ export interface DemoEnterprise {
   tiers: DemoTier[];
 }
 
+/** Codes or names already used (a Set; the benchmark passes one that remembers nothing, as names may repeat there). */
+export interface Taken {
+  has(value: string): boolean;
+  add(value: string): unknown;
+}
+
 /** One plausible enterprise (without tiers). `taken` holds codes and names already used. */
-export function demoEnterprise(rng: Rng, region: DemoRegion, taken: { codes: Set<string>; names: Set<string> }): DemoEnterprise {
+export function demoEnterprise(rng: Rng, region: DemoRegion, taken: { codes: Taken; names: Taken }): DemoEnterprise {
   const ind = rng.weighted(INDUSTRIES.map((i) => [i, i.weight] as const));
   const township = region.code === ZEZHOU ? rng.pick(ZEZHOU_TOWNSHIPS) : null;
   let name = '';

@@ -29,6 +29,13 @@ export async function backupTo(db: Db, file: string): Promise<BackupInfo> {
   const tmp = `${file}.partial`;
   rmSync(tmp, { force: true });
   await db.backup(tmp);
+  // The copy inherits WAL mode; a backup must be one self-contained file (no -wal/-shm left beside it when read).
+  const copy = new Database(tmp, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
   const check = checkBackupFile(tmp);
   if (!check.ok) {
     rmSync(tmp, { force: true });

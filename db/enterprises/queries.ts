@@ -40,7 +40,8 @@ export function whereFor(f: Filters, today: string): { sql: string; params: Reco
     params.scale = f.scale;
   }
   if (f.tier_code) {
-    parts.push(`EXISTS (SELECT 1 FROM enterprise_tier t WHERE t.enterprise_id = e.id AND t.tier_code = @tier
+    // IN (...) starts from the tier's few rows (index enterprise_tier_code) instead of probing every enterprise.
+    parts.push(`e.id IN (SELECT t.enterprise_id FROM enterprise_tier t WHERE t.tier_code = @tier
       AND t.revoked_at IS NULL AND (t.valid_to IS NULL OR t.valid_to >= @today))`);
     params.tier = f.tier_code;
     params.today = today;

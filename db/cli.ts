@@ -1,0 +1,448 @@
+// The headless command line (`npm run ledger -- --data DIR <command>`), for IT staff and scripts. It runs the
+// same services as the app through LedgerHost; bad input is refused with the UI's message, exit code 2, and
+// nothing written (a ledger file this run created is removed again).
+import { existsSync, readFileSync, renameSync, rmSync, rmdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Database } from 'better-sqlite3';
+import { systemClock } from './clock.js';
+import { cliActor, type Actor, type Ctx } from './context.js';
+import { AppError, toErrorData, type AppErrorData } from './result.js';
+import { parseInput } from './validate.js';
+import { openLedger } from './connection.js';
+import { defaultDataDir, LedgerHost, LEDGER_FILE } from './host.js';
+import { LEVEL_LABEL, SETUP_LABELS, setupInput, initializeOffice, ensureCodeLists } from './office/service.js';
+import { passwordProblem } from './auth/passwords.js';
+import { verifyAudit } from './audit/audit.js';
+import { audit } from './audit/audit.js';
+import { checkBackupFile, listBackups } from './backup/backup.js';
+import { assertXlsx, type RowError } from './excel/read.js';
+import { enterpriseTemplate, exportEnterprises, type ImportSummary } from './enterprises/excel.js';
+import { listQuery } from './enterprises/schema.js';
+import { seedDemoLedger, seedDemoEnterprises } from './demo/seed.js';
+import type { OpName } from './api.js';
+
+/** Exit codes: 0 done; 1 a check found a problem (verify-audit) or an internal error; 2 refused (bad input). */
+export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
+
+interface Args {
+  command: string | null;
+  positional: string[];
+  values: Map<string, string>;
+  flags: Set<string>;
+}
+
+const GLOBAL_VALUES = ['data'];
+const GLOBAL_FLAGS = ['json', 'help'];
+
+function usage(message: string): AppError {
+  return new AppError('USAGE', `${message}。运行 npm run ledger -- --help 查看用法`);
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { command: null, positional: [], values: new Map(), flags: new Set() };
+  const boolean = new Set([...GLOBAL_FLAGS, ...Object.values(COMMANDS).flatMap((c) => c.flags ?? [])]);
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i]!;
+    if (t.startsWith('--')) {
+      const eq = t.indexOf('=');
+      const name = eq > 0 ? t.slice(2, eq) : t.slice(2);
+      if (boolean.has(name)) {
+        if (eq > 0) throw usage(`选项 --${name} 不需要取值`);
+        args.flags.add(name);
+        continue;
+      }
+      const value = eq > 0 ? t.slice(eq + 1) : argv[++i];
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) throw usage(`选项 --${name} 缺少取值`);
+      if (args.values.has(name)) throw usage(`选项 --${name} 重复`);
+      args.values.set(name, value);
+    } else if (args.command === null) {
+      args.command = t;
+    } else {
+      args.positional.push(t);
+    }
+  }
+  return args;
+}
+
+interface Env {
+  dataDir: string;
+  actor: Actor;
+  args: Args;
+}
+
+interface Outcome {
+  /** Merged into the `--json` object beside ok:true. */
+  data: Record<string, unknown>;
+  /** Chinese lines for people. */
+  lines: string[];
+}
+
+interface Command {
+  usage: string;
+  summary: string;
+  values?: string[];
+  flags?: string[];
+  /** Names of the required positional arguments, in Chinese. */
+  positional?: string[];
+  run(env: Env): Promise<Outcome>;
+}
+
+const ledgerFile = (dataDir: string) => join(dataDir, LEDGER_FILE);
+
+function requireValue(args: Args, name: string, label: string): string {
+  const v = args.values.get(name);
+  if (v === undefined || v.trim() === '') throw usage(`缺少 --${name}（${label}）`);
+  return v;
+}
+
+function inputFile(path: string): { file: string; bytes: Buffer } {
+  const file = resolve(path);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new AppError('FILE_NOT_FOUND', `文件不存在：${file}`);
+  return { file, bytes: readFileSync(file) };
+}
+
+function outputFile(path: string, ext: string, what: string): string {
+  const file = resolve(path);
+  if (extname(file).toLowerCase() !== ext) throw new AppError('BAD_FILE_NAME', `${what}的文件名应以 ${ext} 结尾：${basename(file)}`);
+  if (!existsSync(dirname(file))) throw new AppError('FILE_NOT_FOUND', `目录不存在：${dirname(file)}`);
+  return file;
+}
+
+/** Written beside the target and renamed, so a failed run never leaves half a file under the real name. */
+function writeAtomically(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.partial`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+interface HostOptions {
+  /** Commands that set a ledger up may create the file; the others refuse a folder without one. */
+  create?: boolean;
+  /** Take the folder's lock (restore: a running app must not have the file swapped under it). */
+  lock?: boolean;
+  /** Run even when the file cannot be opened (status, restore). */
+  allowBroken?: boolean;
+}
+
+/**
+ * Opens the folder's ledger for one command. If this run created the ledger file and the command fails, the
+ * file (and the folder, if this run made it) is removed again, so bad input leaves nothing behind.
+ */
+async function withHost<T>(dataDir: string, opts: HostOptions, fn: (host: LedgerHost) => Promise<T> | T): Promise<T> {
+  const file = ledgerFile(dataDir);
+  const hadDir = existsSync(dataDir);
+  const hadFile = existsSync(file);
+  if (!hadFile && !opts.create) {
+    throw new AppError('NOT_INITIALIZED', `数据目录中没有台账文件：${dataDir}。请先运行 init 或 seed-demo`);
+  }
+  const host = new LedgerHost(dataDir, systemClock, { lock: opts.lock === true, autoBackup: false });
+  let failed = true;
+  try {
+    const state = await host.open();
+    if (state.state === 'error' && !opts.allowBroken) {
+      const hint = state.backup ? `最近的有效备份：${state.backup.file}，可运行 restore 该文件恢复。` : '';
+      throw new AppError(state.error.code, `${state.error.message}${hint}`, { latestBackup: state.backup });
+    }
+    const result = await fn(host);
+    failed = false;
+    return result;
+  } finally {
+    host.close();
+    if (failed && !hadFile) {
+      for (const ext of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${ext}`, { force: true });
+      if (!hadDir && existsSync(dataDir) && readdirSync(dataDir).length === 0) rmdirSync(dataDir);
+    }
+  }
+}
+
+const ctxOf = (host: LedgerHost, actor: Actor): Ctx => ({ db: host.database, clock: host.clock, actor, dataDir: host.dataDir });
+
+function requireInitialized(host: LedgerHost): void {
+  if (!host.status(null).initialized) throw new AppError('NOT_INITIALIZED', `台账尚未完成初始设置：${host.dataDir}。请先运行 init 或 seed-demo`);
+}
+
+const run = <K extends OpName>(host: LedgerHost, name: K, input: unknown, actor: Actor) => host.run(name, input, actor);
+
+function formatRowErrors(errors: RowError[], limit = 200): string[] {
+  const lines = ['错误报告（行号为 Excel 中的行号）：', '行号\t列\t原因'];
+  for (const e of errors.slice(0, limit)) lines.push(`${e.row}\t${e.column}\t${e.message}`);
+  if (errors.length > limit) lines.push(`……另有 ${errors.length - limit} 处错误（用 --json 可得到完整报告）`);
+  return lines;
+}
+
+const COMMANDS: Record<string, Command> = {
+  init: {
+    usage: 'init --level county|city|province --region CODE --name NAME --admin USER --password PASS [--admin-name 姓名]',
+    summary: '初始设置：单位级别、行政区划代码、单位名称和第一个管理员',
+    values: ['level', 'region', 'name', 'admin', 'password', 'admin-name'],
+    async run({ dataDir, args }) {
+      const raw = {
+        level: requireValue(args, 'level', '单位级别'),
+        region_code: requireValue(args, 'region', '行政区划代码'),
+        name: requireValue(args, 'name', '单位名称'),
+        admin_username: requireValue(args, 'admin', '管理员用户名'),
+        admin_display_name: args.values.get('admin-name') ?? '管理员',
+        admin_password: requireValue(args, 'password', '管理员密码'),
+      };
+      // The checks that need no ledger come first, so a typo never creates a file.
+      parseInput(setupInput, raw, SETUP_LABELS);
+      const pw = passwordProblem(raw.admin_password);
+      if (pw) throw new AppError('VALIDATION', `「管理员密码」${pw}`, [{ field: 'admin_password', label: '管理员密码', message: pw }]);
+      return withHost(dataDir, { create: true }, (host) => {
+        const { office, admin } = initializeOffice({ db: host.database, clock: host.clock, dataDir: host.dataDir }, raw);
+        return {
+          data: { office, admin: admin.username, dataDir: host.dataDir },
+          lines: [
+            `已完成初始设置：${office.name}（${LEVEL_LABEL[office.level]}，${office.region_code} ${office.region_name ?? ''}）`,
+            `管理员：${admin.username}`,
+            `台账文件：${host.file}`,
+          ],
+        };
+      });
+    },
+  },
+
+  'seed-demo': {
+    usage: 'seed-demo [--count N]',
+    summary: '演示数据：未初始化的台账载入泽州县工信局完整演示台账；已初始化的台账只添加演示企业',
+    values: ['count'],
+    async run({ dataDir, args, actor }) {
+      const countText = args.values.get('count');
+      const count = countText === undefined ? 300 : Number(countText);
+      if (!Number.isInteger(count) || count < 1 || count > 100_000) throw usage(`--count 应为 1 到 100000 的整数，当前为「${countText}」`);
+      return withHost(dataDir, { create: true }, (host) => {
+        if (!host.status(null).initialized) {
+          const info = seedDemoLedger({ db: host.database, clock: host.clock, dataDir: host.dataDir }, { enterprises: count });
+          return {
+            data: { demo: 'ledger', ...info },
+            lines: [
+              `已载入演示台账：${info.office}`,
+              ...info.seeded.map((s) => `${s.area}：${Object.entries(s.counts).filter(([k]) => k !== 'seed').map(([k, v]) => `${COUNT_LABEL[k] ?? k} ${v}`).join('，')}`),
+              '演示账号（仅供演示，请勿用于正式台账）：',
+              ...info.users.map((u) => `  ${u.username} / ${u.password}（${ROLE_TEXT[u.role] ?? u.role}）`),
+            ],
+          };
+        }
+        const r = seedDemoEnterprises(ctxOf(host, actor), count);
+        return {
+          data: { demo: 'enterprises', ...r },
+          lines: [`已添加演示企业 ${r.enterprises} 家，梯度认定 ${r.tiers} 条`],
+        };
+      });
+    },
+  },
+
+  'import-enterprises': {
+    usage: 'import-enterprises FILE.xlsx [--update-existing]',
+    summary: '从 Excel 导入企业名录（全部或全不；--update-existing 更新已登记的企业）',
+    flags: ['update-existing'],
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const { file, bytes } = inputFile(args.positional[0]!);
+      assertXlsx(bytes, basename(file));
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = (await run(host, 'enterprise:import', {
+          fileName: basename(file),
+          dataBase64: bytes.toString('base64'),
+          updateExisting: args.flags.has('update-existing'),
+        }, actor)) as ImportSummary;
+        return {
+          data: { file, ...r },
+          lines: [`导入完成：共 ${r.total} 行，新增 ${r.created} 家，更新 ${r.updated} 家，未变 ${r.unchanged} 家，新增梯度认定 ${r.tiersAdded} 条`],
+        };
+      });
+    },
+  },
+
+  'export-enterprises': {
+    usage: 'export-enterprises FILE.xlsx [--q 关键词] [--region CODE] [--industry CODE] [--tier CODE] [--scale above|below] [--status active|inactive|all]',
+    summary: '按导入模板的列导出企业名录（可筛选）',
+    values: ['q', 'region', 'industry', 'tier', 'scale', 'status'],
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const file = outputFile(args.positional[0]!, '.xlsx', '导出');
+      const v = (k: string) => args.values.get(k);
+      const query = parseInput(listQuery, {
+        q: v('q'), region_code: v('region'), industry_code: v('industry'), tier_code: v('tier'), scale: v('scale'), status: v('status'),
+      }, { q: '关键词', region_code: '--region 行政区划代码', industry_code: '--industry 行业代码', tier_code: '--tier 梯度类型', scale: '--scale 规模', status: '--status 状态' });
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = await exportEnterprises(ctxOf(host, actor), query);
+        writeAtomically(file, r.bytes);
+        return { data: { file, count: r.count }, lines: [`已导出 ${r.count} 家企业：${file}`] };
+      });
+    },
+  },
+
+  template: {
+    usage: 'template FILE.xlsx',
+    summary: '生成企业名录导入模板',
+    positional: ['Excel 文件'],
+    async run({ dataDir, args }) {
+      const file = outputFile(args.positional[0]!, '.xlsx', '模板');
+      // The template needs only the code lists, so a folder without a ledger gets one from an in-memory copy.
+      let bytes: Buffer;
+      if (existsSync(ledgerFile(dataDir))) {
+        bytes = await withHost(dataDir, {}, (host) => enterpriseTemplate({ db: host.database }));
+      } else {
+        const db: Database = openLedger({ file: ':memory:' });
+        try {
+          ensureCodeLists({ db, clock: systemClock });
+          bytes = await enterpriseTemplate({ db });
+        } finally {
+          db.close();
+        }
+      }
+      writeAtomically(file, bytes);
+      return { data: { file }, lines: [`已生成导入模板：${file}`] };
+    },
+  },
+
+  'verify-audit': {
+    usage: 'verify-audit',
+    summary: '校验审计日志的哈希链（发现被改动、删除或截断的记录）',
+    async run({ dataDir }) {
+      return withHost(dataDir, {}, (host) => {
+        const v = verifyAudit(host.database);
+        if (!v.ok) {
+          throw new AppError('AUDIT_BROKEN', `审计日志校验未通过：${v.firstProblem!.message}`, { seq: v.firstProblem!.seq, count: v.count });
+        }
+        return { data: { count: v.count }, lines: [`审计日志完整：共 ${v.count} 条记录，哈希链校验通过`] };
+      });
+    },
+  },
+
+  backup: {
+    usage: 'backup FILE',
+    summary: '用 SQLite 在线备份把台账备份到指定文件（校验后才保存）',
+    positional: ['备份文件'],
+    async run({ dataDir, args, actor }) {
+      const file = resolve(args.positional[0]!);
+      if (existsSync(file)) throw new AppError('FILE_EXISTS', `文件已存在，不会覆盖：${file}`);
+      if (!existsSync(dirname(file))) throw new AppError('FILE_NOT_FOUND', `目录不存在：${dirname(file)}`);
+      return withHost(dataDir, {}, async (host) => {
+        const b = await host.backupNow(file);
+        audit(ctxOf(host, actor), 'ledger.backup', 'ledger', null, { file: b.file });
+        return { data: { backup: b }, lines: [`已备份到 ${b.file}（${(b.size / 1024).toFixed(0)} KB，完整性检查通过）`] };
+      });
+    },
+  },
+
+  restore: {
+    usage: 'restore FILE',
+    summary: '从备份恢复台账（先做完整性检查；当前文件另存到 backups/ 目录）',
+    positional: ['备份文件'],
+    async run({ dataDir, args, actor }) {
+      const { file } = inputFile(args.positional[0]!);
+      const check = checkBackupFile(file);
+      if (!check.ok) throw new AppError('BACKUP_INVALID', `不能用此备份恢复：${check.message}`, { file });
+      return withHost(dataDir, { create: true, lock: true, allowBroken: true }, async (host) => {
+        const r = await host.restore(file, actor);
+        const s = host.status(null);
+        if (s.state !== 'ready') throw new AppError(s.error?.code ?? 'DB_UNAVAILABLE', `恢复后台账仍无法打开：${s.error?.message ?? ''}`);
+        return {
+          data: { restoredFrom: file, keptAs: r.keptAs, office: s.office },
+          lines: [`已从 ${file} 恢复台账${s.office ? `（${s.office.name}）` : ''}`, ...(r.keptAs ? [`恢复前的台账文件已另存为：${r.keptAs}`] : [])],
+        };
+      });
+    },
+  },
+
+  status: {
+    usage: 'status',
+    summary: '显示台账状态：单位、数据版本、企业数、审计记录数、最近的备份',
+    async run({ dataDir }) {
+      if (!existsSync(ledgerFile(dataDir))) {
+        return { data: { dataDir, exists: false, initialized: false }, lines: [`数据目录：${dataDir}`, '尚无台账文件（运行 init 或 seed-demo 创建）'] };
+      }
+      return withHost(dataDir, { allowBroken: true }, (host) => {
+        const s = host.status(null);
+        if (s.state === 'error') {
+          const hint = s.latestBackup ? `最近的有效备份：${s.latestBackup.file}，可运行 restore 该文件恢复。` : '';
+          throw new AppError(s.error!.code, `${s.error!.message}${hint}`, { latestBackup: s.latestBackup ?? null });
+        }
+        const db = host.database;
+        const enterprises = db.prepare(`SELECT count(*) FROM enterprise WHERE status = 'active'`).pluck().get() as number;
+        const auditCount = db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+        const latest = listBackups(host.dataDir)[0] ?? null;
+        return {
+          data: { dataDir: host.dataDir, exists: true, initialized: s.initialized, office: s.office, schemaVersion: s.schemaVersion, enterprises, auditEntries: auditCount, latestBackup: latest },
+          lines: [
+            `数据目录：${host.dataDir}`,
+            s.office ? `单位：${s.office.name}（${LEVEL_LABEL[s.office.level]}，${s.office.region_code} ${s.office.region_name ?? ''}）` : '单位：尚未完成初始设置',
+            `数据版本：${s.schemaVersion}`,
+            `在册企业：${enterprises} 家`,
+            `审计记录：${auditCount} 条`,
+            `最近备份：${latest ? `${latest.name}（${latest.mtime}）` : '无'}`,
+          ],
+        };
+      });
+    },
+  },
+};
+
+const COUNT_LABEL: Record<string, string> = { enterprises: '企业', tiers: '梯度认定' };
+const ROLE_TEXT: Record<string, string> = { admin: '管理员', reviewer: '审核人', clerk: '录入员' };
+
+export function helpText(): string {
+  const lines = [
+    '县域产业台账 命令行',
+    '用法：npm run ledger -- [--data 数据目录] <命令> [参数] [--json]',
+    `  --data   台账所在目录（默认 ${defaultDataDir()}）`,
+    '  --json   输出一个 JSON 对象：{ok:true,...} 或 {ok:false,error:{code,message,details}}',
+    '',
+    '命令：',
+  ];
+  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  lines.push('', '退出码：0 成功；1 校验发现问题或内部错误；2 输入有误被拒绝（未写入任何数据）');
+  return lines.join('\n');
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one command line; returns what to print instead of printing, so tests can call it in-process too. */
+export async function runCli(argv: readonly string[], actor: Actor = cliActor()): Promise<CliResult> {
+  let json = argv.includes('--json');
+  try {
+    const args = parseArgs(argv);
+    json = args.flags.has('json');
+    if (args.flags.has('help')) return { exitCode: EXIT.ok, stdout: `${helpText()}\n`, stderr: '' };
+    if (!args.command) throw usage('缺少命令');
+    const cmd = COMMANDS[args.command];
+    if (!cmd) throw usage(`未知命令「${args.command}」`);
+    const allowedValues = new Set([...GLOBAL_VALUES, ...(cmd.values ?? [])]);
+    const allowedFlags = new Set([...GLOBAL_FLAGS, ...(cmd.flags ?? [])]);
+    for (const k of args.values.keys()) if (!allowedValues.has(k)) throw usage(`命令 ${args.command} 不接受选项 --${k}`);
+    for (const k of args.flags) if (!allowedFlags.has(k)) throw usage(`命令 ${args.command} 不接受选项 --${k}`);
+    const need = cmd.positional ?? [];
+    if (args.positional.length < need.length) throw usage(`命令 ${args.command} 缺少参数：${need.slice(args.positional.length).join('、')}（用法：${cmd.usage}）`);
+    if (args.positional.length > need.length) throw usage(`命令 ${args.command} 多余的参数：${args.positional.slice(need.length).join(' ')}`);
+    const dataDir = resolve(args.values.get('data') ?? defaultDataDir());
+    const out = await cmd.run({ dataDir, actor, args });
+    return json
+      ? { exitCode: EXIT.ok, stdout: `${JSON.stringify({ ok: true, command: args.command, ...out.data })}\n`, stderr: '' }
+      : { exitCode: EXIT.ok, stdout: `${out.lines.join('\n')}\n`, stderr: '' };
+  } catch (e) {
+    const error: AppErrorData = toErrorData(e);
+    const exitCode = error.code === 'INTERNAL' || error.code === 'AUDIT_BROKEN' ? EXIT.failed : EXIT.refused;
+    if (json) return { exitCode, stdout: `${JSON.stringify({ ok: false, error })}\n`, stderr: '' };
+    const lines = [`错误：${error.message}`];
+    const rowErrors = (error.details as { errors?: RowError[] } | undefined)?.errors;
+    if (error.code === 'IMPORT_REJECTED' && Array.isArray(rowErrors)) lines.push(...formatRowErrors(rowErrors));
+    return { exitCode, stdout: '', stderr: `${lines.join('\n')}\n` };
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain) {
+  const r = await runCli(process.argv.slice(2));
+  if (r.stdout) process.stdout.write(r.stdout);
+  if (r.stderr) process.stderr.write(r.stderr);
+  process.exitCode = r.exitCode;
+}

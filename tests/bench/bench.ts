@@ -1,0 +1,210 @@
+// `npm run bench`: prints figures beside their targets; no assertions. Each area adds a section to SECTIONS.
+// `npm run bench -- --only 企业库列表` runs the sections whose name contains the text.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { openLedger } from '../../db/connection.js';
+import { fixedClock, isoDate, isoTimestamp, type Clock } from '../../db/clock.js';
+import { ADMIN } from '../helpers.js';
+import type { Ctx } from '../../db/context.js';
+import { ensureCodeLists, initializeOffice } from '../../db/office/service.js';
+import { importEnterprises, ENTERPRISE_COLUMNS } from '../../db/enterprises/excel.js';
+import { listEnterprises } from '../../db/enterprises/service.js';
+import { pinyinKeys } from '../../db/enterprises/pinyin.js';
+import * as q from '../../db/enterprises/queries.js';
+import { whereFor } from '../../db/enterprises/queries.js';
+import { writeWorkbook } from '../../db/excel/write.js';
+import { uuidv7 } from '../../db/ids.js';
+import { assignDemoTiers, demoEnterprise, demoRegions, type DemoEnterprise, type DemoRegion } from '../../db/demo/enterprises.js';
+import { seededRng } from '../../db/demo/random.js';
+import { SCALE_LABEL, TIER_LEVEL_LABEL, type ListQuery } from '../../db/enterprises/schema.js';
+
+interface Target {
+  /** 'min': the figure must be at least the value (throughput); 'max': at most (latency). */
+  kind: 'min' | 'max';
+  value: number;
+}
+
+class Report {
+  readonly misses: string[] = [];
+  figure(label: string, value: number, unit: string, target?: Target): void {
+    const v = value >= 100 ? value.toFixed(0) : value.toFixed(2);
+    let mark = '';
+    if (target) {
+      const met = target.kind === 'min' ? value >= target.value : value <= target.value;
+      mark = `  目标 ${target.kind === 'min' ? '≥' : '≤'} ${target.value} ${unit}  ${met ? '达标' : '未达标'}`;
+      if (!met) this.misses.push(label);
+    }
+    console.log(`  ${label.padEnd(34)} ${v.padStart(10)} ${unit}${mark}`);
+  }
+  note(text: string): void {
+    console.log(`  · ${text}`);
+  }
+}
+
+interface Section {
+  name: string;
+  run(report: Report, tmp: string): Promise<void>;
+}
+
+const clock: Clock = fixedClock('2026-03-01T02:00:00Z');
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function ledger(file: string, office: { level: 'county' | 'city' | 'province'; region: string }): Db {
+  const db = openLedger({ file });
+  ensureCodeLists({ db, clock });
+  initializeOffice({ db, clock, dataDir: null }, {
+    level: office.level, region_code: office.region, name: '基准测试', admin_username: 'admin', admin_display_name: '管理员', admin_password: 'Admin12345',
+  });
+  return db;
+}
+
+/** `n` demo enterprises over `regions`, names allowed to repeat (a registry of 200,000 has many 铸造厂 alike). */
+function generate(n: number, regions: DemoRegion[], seed: number): DemoEnterprise[] {
+  const rng = seededRng(seed);
+  const codes = new Set<string>();
+  const forgetful = { has: () => false, add: () => undefined };
+  const list: DemoEnterprise[] = [];
+  for (let i = 0; i < n; i++) list.push(demoEnterprise(rng, regions[i % regions.length]!, { codes, names: forgetful }));
+  assignDemoTiers(rng, list, isoDate(clock.now()), regions[0]!);
+  return list;
+}
+
+function templateRow(e: DemoEnterprise): Array<string | number | null> {
+  const i = e.input;
+  const t = e.tiers[0];
+  return [
+    i.uscc, i.name, i.region_code, i.township ?? null, i.address ?? null, i.industry_code, SCALE_LABEL[i.scale as 'above' | 'below'],
+    i.legal_rep ?? null, i.contact_name ?? null, i.contact_phone ?? null,
+    t ? ({ little_giant: '专精特新小巨人', zjtx_sme: '专精特新中小企业', innovative_sme: '创新型中小企业', high_tech: '高新技术企业', tech_sme: '科技型中小企业', leading: '龙头企业' } as Record<string, string>)[t.tier_code]! : null,
+    t ? TIER_LEVEL_LABEL[t.level].replace('级', '') : null, t?.doc_no ?? null, t?.valid_from ?? null, t?.valid_to ?? null,
+  ];
+}
+
+const enterpriseImport: Section = {
+  name: '企业名录导入（50,000 行 .xlsx）',
+  async run(report, tmp) {
+    const N = 50_000;
+    const db = ledger(join(tmp, 'import.sqlite'), { level: 'county', region: '140525' });
+    const list = generate(N, demoRegions(db), 1);
+    let t0 = process.hrtime.bigint();
+    const rows = list.map(templateRow);
+    const bytes = await writeWorkbook([{ name: '企业名录', columns: ENTERPRISE_COLUMNS.map((c) => ({ header: c.header, required: c.required })), rows }]);
+    report.note(`生成测试文件 ${(bytes.length / 1048576).toFixed(1)} MB，用时 ${ms(t0).toFixed(0)} ms（不计入导入）`);
+
+    const ctx: Ctx = { db, clock, actor: ADMIN, dataDir: null };
+    const phases: Record<string, bigint> = {};
+    t0 = process.hrtime.bigint();
+    const r = await importEnterprises(ctx, {
+      fileName: 'bench.xlsx', bytes, onProgress: (_d, _t, phase) => { phases[phase] ??= process.hrtime.bigint(); },
+    });
+    const importMs = ms(t0);
+    if (r.created !== N) throw new Error(`expected ${N} created, got ${r.created}`);
+    report.figure('导入（读取+校验+写入）', N / (importMs / 1000), '行/秒', { kind: 'min', value: 20_000 });
+    const at = (p: string) => (phases[p] ? Number(phases[p]! - t0) / 1e6 : NaN);
+    report.note(`分阶段：读取工作簿 ${at('校验数据').toFixed(0)} ms，校验 ${(at('写入台账') - at('校验数据')).toFixed(0)} ms，写入 ${(importMs - at('写入台账')).toFixed(0)} ms，合计 ${importMs.toFixed(0)} ms`);
+    db.close();
+
+    // The same rows into a bare table in one transaction: the floor any import could reach.
+    const bare = new Database(join(tmp, 'bare.sqlite'));
+    bare.pragma('journal_mode = WAL');
+    bare.pragma('synchronous = NORMAL');
+    bare.exec(`CREATE TABLE bare(${ENTERPRISE_COLUMNS.map((c) => `${c.key} TEXT`).join(', ')}) STRICT`);
+    const ins = bare.prepare(`INSERT INTO bare VALUES (${ENTERPRISE_COLUMNS.map(() => '?').join(', ')})`);
+    t0 = process.hrtime.bigint();
+    bare.transaction(() => {
+      for (const row of rows) ins.run(row.map((v) => (v === null ? null : String(v))));
+    })();
+    const bareMs = ms(t0);
+    bare.close();
+    report.figure('裸表插入（better-sqlite3 单事务）', N / (bareMs / 1000), '行/秒');
+    report.figure('导入耗时 / 裸表插入耗时', importMs / bareMs, '倍');
+  },
+};
+
+const enterpriseList: Section = {
+  name: '企业库列表与搜索（200,000 家）',
+  async run(report, tmp) {
+    const N = 200_000;
+    const db = ledger(join(tmp, 'list.sqlite'), { level: 'province', region: '140000' });
+    const regions = demoRegions(db);
+    let t0 = process.hrtime.bigint();
+    const list = generate(N, regions, 2);
+    const now = isoTimestamp(clock.now());
+    const insert = q.insertStatement(db);
+    const tierInsert = db.prepare(
+      `INSERT INTO enterprise_tier(gid, enterprise_id, tier_code, level, granted_by, doc_no, valid_from, valid_to, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench')`,
+    );
+    db.transaction(() => {
+      for (const e of list) {
+        const i = e.input;
+        const py = pinyinKeys(i.name);
+        const row = {
+          gid: uuidv7(clock), uscc: i.uscc, uscc_override_reason: null, name: i.name, name_initials: py.initials, name_pinyin: py.full,
+          region_code: i.region_code, township: i.township ?? null, address: i.address ?? null, industry_code: i.industry_code, scale: i.scale,
+          legal_rep: i.legal_rep ?? null, contact_name: i.contact_name ?? null, contact_phone: i.contact_phone ?? null, status: 'active',
+          status_reason: null, created_at: now, created_by: 'bench', updated_at: now, updated_by: 'bench',
+        };
+        const id = insert.run({ ...row, search_text: q.searchText(row) }).lastInsertRowid;
+        for (const t of e.tiers) tierInsert.run(uuidv7(clock), id, t.tier_code, t.level, t.granted_by, t.doc_no, t.valid_from, t.valid_to, now);
+      }
+    })();
+    report.note(`准备：${N} 家企业（全省 ${regions.length} 个县级区划，含拼音与检索列）写入临时文件，用时 ${(ms(t0) / 1000).toFixed(1)} s`);
+
+    const ctx: Ctx = { db, clock, actor: ADMIN, dataDir: null };
+    const cases: Array<[string, ListQuery]> = [
+      ['列表一页：泽州县 + 规上，按名称排序', { region_code: '140525', scale: 'above', sort: 'name', order: 'asc', page: 1, pageSize: 20 }],
+      ['列表一页：全部，按更新时间（默认）', { page: 1, pageSize: 20 }],
+      ['名称片段搜索「铸造」', { q: '铸造', page: 1, pageSize: 20 }],
+      ['拼音首字母搜索「jdzz」', { q: 'jdzz', page: 1, pageSize: 20 }],
+      ['梯度筛选：专精特新"小巨人"', { tier_code: 'little_giant', page: 1, pageSize: 20 }],
+    ];
+    for (const [label, query] of cases) {
+      for (let i = 0; i < 2; i++) listEnterprises(ctx, query);
+      const times: number[] = [];
+      let total = 0;
+      for (let i = 0; i < 30; i++) {
+        const t = process.hrtime.bigint();
+        total = listEnterprises(ctx, query).total;
+        times.push(ms(t));
+      }
+      report.figure(`${label}（${total} 条）`, median(times), 'ms 中位数', { kind: 'max', value: 30 });
+      if (median(times) > 30) {
+        const w = whereFor({ status: 'active', ...query }, isoDate(clock.now()));
+        const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM enterprise e ${w.sql}`).all(w.params) as Array<{ detail: string }>;
+        report.note(`查询计划（计数）：${plan.map((p) => p.detail).join('；')}`);
+      }
+    }
+    db.close();
+  },
+};
+
+/** Later issues append their sections (towns, training, exhibition claims, exchange packages). */
+const SECTIONS: Section[] = [enterpriseImport, enterpriseList];
+
+async function main(): Promise<void> {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const report = new Report();
+  console.log(`县域产业台账 基准测试（Node ${process.version}，${process.platform}-${process.arch}）`);
+  for (const s of SECTIONS.filter((x) => !only || x.name.includes(only))) {
+    const tmp = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+    console.log(`\n${s.name}`);
+    try {
+      await s.run(report, tmp);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  console.log(report.misses.length ? `\n未达标：${report.misses.join('；')}` : '\n全部达标');
+}
+
+await main();

@@ -1,0 +1,232 @@
+// Importing an enterprise list from Excel: every bad file and bad row gets a clear message and nothing is written.
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { testLedger, CLERK } from '../helpers.js';
+import { importEnterprises, ENTERPRISE_COLUMNS } from '../../db/enterprises/excel.js';
+import { withCheckChar } from '../../db/enterprises/uscc.js';
+import { AppError } from '../../db/result.js';
+import { verifyAudit } from '../../db/audit/audit.js';
+import type { RowError } from '../../db/excel/read.js';
+
+type CellIn = string | number | Date | null;
+const HEADERS = ENTERPRISE_COLUMNS.map((c) => c.header);
+const code = (n: number) => withCheckChar(`91140525MA0${String(n).padStart(6, '0')}`);
+
+/** One row in template column order; tier columns optional. */
+function row(n: number, over: Partial<Record<string, CellIn>> = {}): CellIn[] {
+  const v: Record<string, CellIn> = {
+    uscc: code(n), name: `泽州县第${n}铸造有限公司`, region_code: '140525', township: '巴公镇', address: '山西省晋城市泽州县巴公镇东村',
+    industry_code: '3391', scale: '规上', legal_rep: '郭建国', contact_name: '郭建国', contact_phone: '13935612345',
+    tier: null, tier_level: null, tier_doc_no: null, tier_valid_from: null, tier_valid_to: null, ...over,
+  };
+  return ENTERPRISE_COLUMNS.map((c) => v[c.key] ?? null);
+}
+
+async function xlsx(rows: CellIn[][], headers: string[] | null = HEADERS, opts: { sheets?: number } = {}): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  if (opts.sheets === 0) return Buffer.from(await wb.xlsx.writeBuffer());
+  const ws = wb.addWorksheet('企业名录');
+  if (headers) ws.addRow(headers);
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function rejected(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected the import to be refused');
+}
+
+function setup() {
+  const l = testLedger();
+  const count = () => l.db.prepare('SELECT count(*) FROM enterprise').pluck().get() as number;
+  const auditCount = () => l.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
+  const run = (bytes: Uint8Array, updateExisting = false, fileName = '企业名录.xlsx') =>
+    importEnterprises(l.ctx(CLERK), { fileName, bytes, updateExisting });
+  return { ...l, count, auditCount, run };
+}
+
+describe('enterprise import: files that are not usable workbooks', () => {
+  it('refuses a .csv renamed to .xlsx and an old .xls, naming what they are', async () => {
+    const { run, count } = setup();
+    const csv = Buffer.from(`${HEADERS.join(',')}\n${row(1).join(',')}\n`, 'utf8');
+    const e1 = await rejected(run(csv, false, '名录.xlsx'));
+    expect(e1.code).toBe('NOT_XLSX');
+    expect(e1.message).toBe('文件「名录.xlsx」不是 .xlsx 工作簿（请使用导入模板，CSV、WPS 的 .et 等需先另存为 .xlsx）');
+    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096)]);
+    const e2 = await rejected(run(xls, false, '名录.xls'));
+    expect(e2.code).toBe('NOT_XLSX');
+    expect(e2.message).toContain('旧版 Excel 97-2003 (.xls) 格式');
+    expect((await rejected(run(Buffer.alloc(0)))).code).toBe('FILE_EMPTY');
+    // Zip magic but not a workbook inside.
+    const zipJunk = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]);
+    expect((await rejected(run(zipJunk))).code).toBe('NOT_XLSX');
+    expect(count()).toBe(0);
+  });
+
+  it('refuses a 50 MB file by its size before parsing it', async () => {
+    const { run } = setup();
+    const big = Buffer.alloc(50 * 1024 * 1024);
+    big.set([0x50, 0x4b, 0x03, 0x04], 0);
+    const t = Date.now();
+    const e = await rejected(run(big, false, '大文件.xlsx'));
+    expect(e.code).toBe('FILE_TOO_LARGE');
+    expect(e.message).toContain('大小 50.0 MB，超过上限 20 MB');
+    expect(Date.now() - t).toBeLessThan(2000); // refused without unzipping
+  });
+
+  it('refuses an empty workbook and a sheet with headers only', async () => {
+    const { run } = setup();
+    const empty = await rejected(run(await xlsx([], null)));
+    expect(empty.code).toBe('EMPTY_WORKBOOK');
+    expect(empty.message).toContain('第一个工作表是空的');
+    const noSheets = await rejected(run(await xlsx([], null, { sheets: 0 })));
+    expect(noSheets.code).toBe('EMPTY_WORKBOOK');
+    const headersOnly = await rejected(run(await xlsx([])));
+    expect(headersOnly.code).toBe('EMPTY_WORKBOOK');
+    expect(headersOnly.message).toContain('只有表头，没有数据行');
+  });
+
+  it('refuses wrong or missing headers, naming each missing column', async () => {
+    const { run } = setup();
+    const wrong = await rejected(run(await xlsx([['a', 'b']], ['名字', '代码'])));
+    expect(wrong.code).toBe('BAD_HEADERS');
+    expect(wrong.details).toEqual({ missing: ['统一社会信用代码', '企业名称', '注册地行政区划代码', '规模(规上/规下)'] });
+    expect(wrong.message).toContain('实际为：名字、代码');
+
+    const noScale = HEADERS.filter((h) => h !== '规模(规上/规下)');
+    const missing = await rejected(run(await xlsx([row(1).filter((_, i) => HEADERS[i] !== '规模(规上/规下)')], noScale)));
+    expect(missing.details).toEqual({ missing: ['规模(规上/规下)'] });
+
+    // Headers written by hand with *, full-width brackets or an alias are still recognised.
+    const loose = HEADERS.map((h) => h.replace('(', '（').replace(')', '）')).map((h, i) => (i === 0 ? '信用代码*' : h));
+    const ok = await setup().run(await xlsx([row(1)], loose));
+    expect(ok.created).toBe(1);
+  });
+});
+
+describe('enterprise import: rows', () => {
+  it('reports every bad row with its column and reason, and writes nothing', async () => {
+    const { run, count, auditCount, db } = setup();
+    const before = auditCount();
+    const c5 = code(5);
+    const wrongCheck = c5.slice(0, 17) + (c5[17] === '0' ? '1' : '0');
+    const file = await xlsx([
+      row(1), // Excel row 2: fine
+      row(1, { name: '重复的' }), // 3: duplicate of row 2
+      row(3, { region_code: '140599' }), // 4: unknown region
+      row(4, { name: null }), // 5: missing name
+      row(5, { uscc: wrongCheck }), // 6: bad check character
+      row(6, { scale: null, industry_code: '9999' }), // 7: missing scale + unknown industry
+      row(7, { region_code: '140521' }), // 8: another county
+    ]);
+    const e = await rejected(run(file));
+    expect(e.code).toBe('IMPORT_REJECTED');
+    expect(e.message).toMatch(/^导入未执行：6 行有错误（第 3 行「统一社会信用代码」：.* 与第 2 行重复 等），未导入任何数据/);
+    const errors = (e.details as { errors: RowError[] }).errors;
+    expect(errors.map((x) => [x.row, x.column])).toEqual([
+      [3, '统一社会信用代码'],
+      [4, '注册地行政区划代码'],
+      [5, '企业名称'],
+      [6, '统一社会信用代码'],
+      [7, '规模(规上/规下)'],
+      [8, '注册地行政区划代码'],
+    ]);
+    expect(errors[1]!.message).toBe('「140599」不存在于 GB/T 2260 代码表');
+    expect(errors[2]!.message).toBe('必填');
+    expect(errors[3]!.message).toBe(`统一社会信用代码校验位错误：第 18 位应为「${c5[17]}」，填写的是「${wrongCheck[17]}」`);
+    expect(errors[5]!.message).toContain('不在本单位辖区内');
+    expect(count()).toBe(0);
+    expect(auditCount()).toBe(before);
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('reports an unknown industry code on a row whose other fields parse', async () => {
+    const { run } = setup();
+    const e = await rejected(run(await xlsx([row(1, { industry_code: '9999' })])));
+    expect((e.details as { errors: RowError[] }).errors).toEqual([
+      { row: 2, column: '国民经济行业分类代码', message: '「9999」不存在于 GB/T 4754-2017' },
+    ]);
+  });
+
+  it('refuses codes already in the registry, and normalises pasted codes first', async () => {
+    const { run, count } = setup();
+    await run(await xlsx([row(1), row(2)]));
+    expect(count()).toBe(2);
+    // Lower case, full-width and spaces: the same code as row 1.
+    const pasted = code(1).toLowerCase().replace(/^9/, '９').replace(/(.{6})/, '$1 ');
+    const e = await rejected(run(await xlsx([row(10), row(1, { uscc: pasted })])));
+    expect((e.details as { errors: RowError[] }).errors).toEqual([
+      { row: 3, column: '统一社会信用代码', message: `${code(1)} 已在企业库中登记（如需更新已有企业，请选择“更新已有”）` },
+    ]);
+    expect(count()).toBe(2);
+  });
+
+  it('converts Excel serial dates and date cells in the tier columns', async () => {
+    const { run, db } = setup();
+    const r = await run(await xlsx([
+      row(1, { tier: '专精特新"小巨人"', tier_level: '国家', tier_doc_no: '工信厅企业函〔2024〕171号', tier_valid_from: 45292, tier_valid_to: 46387 }),
+      row(2, { tier: '高新技术企业', tier_level: '国家级', tier_valid_from: new Date(Date.UTC(2023, 11, 12)), tier_valid_to: '2026/12/11' }),
+      row(3, { tier: '专精特新中小企业', tier_level: '省', tier_valid_from: '2025年1月5日' }),
+    ]));
+    expect(r).toEqual({ total: 3, created: 3, updated: 0, unchanged: 0, tiersAdded: 3 });
+    const tiers = db.prepare(`SELECT tier_code, level, doc_no, valid_from, valid_to FROM enterprise_tier ORDER BY id`).all();
+    expect(tiers).toEqual([
+      { tier_code: 'little_giant', level: 'national', doc_no: '工信厅企业函〔2024〕171号', valid_from: '2024-01-01', valid_to: '2026-12-31' },
+      { tier_code: 'high_tech', level: 'national', doc_no: null, valid_from: '2023-12-12', valid_to: '2026-12-11' },
+      { tier_code: 'zjtx_sme', level: 'provincial', doc_no: null, valid_from: '2025-01-05', valid_to: null },
+    ]);
+  });
+
+  it('refuses bad tier cells: unknown type, missing level, impossible dates', async () => {
+    const { run, count } = setup();
+    const e = await rejected(run(await xlsx([
+      row(1, { tier: '五星企业', tier_level: '国家', tier_valid_from: '2024-01-01' }),
+      row(2, { tier: '高新技术企业', tier_valid_from: '2024-01-01' }),
+      row(3, { tier: '高新技术企业', tier_level: '国家', tier_valid_from: '2024-02-30' }),
+      row(4, { tier: '高新技术企业', tier_level: '国家', tier_valid_from: '2024-05-01', tier_valid_to: '2024-01-01' }),
+    ])));
+    expect((e.details as { errors: RowError[] }).errors).toEqual([
+      { row: 2, column: '梯度类型', message: '未知的梯度类型「五星企业」' },
+      { row: 3, column: '梯度级别(国家/省/市/县)', message: '填写了梯度类型时必填' },
+      { row: 4, column: '有效期起', message: '「2024-02-30」不是有效日期' },
+      { row: 5, column: '有效期止', message: '有效期止 2024-01-01 早于有效期起 2024-05-01' },
+    ]);
+    expect(count()).toBe(0);
+  });
+
+  it('--update-existing updates changed rows, leaves unchanged ones, adds new ones, and audits each change', async () => {
+    const { run, count, db } = setup();
+    await run(await xlsx([row(1), row(2), row(3)]));
+    const r = await run(
+      await xlsx([
+        row(1, { contact_phone: '13803561111' }),
+        row(2),
+        row(3, { township: '周村镇', scale: '规下' }),
+        row(4),
+      ]),
+      true,
+      '更新.xlsx',
+    );
+    expect(r).toEqual({ total: 4, created: 1, updated: 2, unchanged: 1, tiersAdded: 0 });
+    expect(count()).toBe(4);
+    const updates = db
+      .prepare(`SELECT actor, entity_id, detail FROM audit_log WHERE action = 'enterprise.update' ORDER BY seq`)
+      .all() as Array<{ actor: string; entity_id: string; detail: string }>;
+    expect(updates.map((u) => ({ actor: u.actor, ...JSON.parse(u.detail) }))).toEqual([
+      { actor: 'luru', changes: { contact_phone: { from: '13935612345', to: '13803561111' } }, via: '导入 更新.xlsx 第 2 行' },
+      { actor: 'luru', changes: { township: { from: '巴公镇', to: '周村镇' }, scale: { from: 'above', to: 'below' } }, via: '导入 更新.xlsx 第 4 行' },
+    ]);
+    const last = db.prepare(`SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1`).get() as { action: string; detail: string };
+    expect(last.action).toBe('enterprise.import');
+    expect(JSON.parse(last.detail)).toMatchObject({ file: '更新.xlsx', rows: 4, created: 1, updated: 2, update_existing: true });
+    const e = db.prepare('SELECT contact_phone, search_text FROM enterprise WHERE uscc = ?').get(code(1)) as { contact_phone: string; search_text: string };
+    expect(e.contact_phone).toBe('13803561111');
+    expect(e.search_text).toContain('zzxd1zzyxgs');
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+});

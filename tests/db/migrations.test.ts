@@ -1,0 +1,212 @@
+// Every migration is applied to a file at the version before it, holding data, and the data must survive.
+// Files this program cannot read (newer, corrupt) are refused and left exactly as they were.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { openLedger } from '../../db/connection.js';
+import { migrations, LATEST_VERSION } from '../../db/migrations/index.js';
+import { fixedClock } from '../../db/clock.js';
+import { audit, verifyAudit } from '../../db/audit/audit.js';
+import { LedgerHost } from '../../db/host.js';
+import { initializeOffice } from '../../db/office/service.js';
+import { createEnterprise } from '../../db/enterprises/service.js';
+import { withCheckChar } from '../../db/enterprises/uscc.js';
+import { AppError } from '../../db/result.js';
+import { seededRng } from '../../db/demo/random.js';
+import { ADMIN, tempDir } from '../helpers.js';
+
+const clock = fixedClock('2026-03-01T02:00:00Z');
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+function newDir(): string {
+  const d = tempDir('ledger-migr-');
+  dirs.push(d);
+  return d.dir;
+}
+
+const USCC = withCheckChar('91140525MA0K12348');
+
+/**
+ * Data written at version N-1 (raw SQL, so the fixture does not change when services grow) and the checks after
+ * migrating to N. Each new migration adds its entry here; the first test fails until it does.
+ */
+const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void }> = {
+  1: {
+    before: () => {},
+    after(db) {
+      const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all();
+      expect(tables).toEqual(expect.arrayContaining(['app_user', 'audit_log', 'enterprise', 'enterprise_tier', 'industry', 'meta', 'office', 'region', 'tier_type']));
+      expect(db.prepare('SELECT count(*) FROM tier_type').pluck().get()).toBe(9);
+      // STRICT: a text in an INTEGER column is refused instead of silently stored.
+      expect(() => db.prepare(`INSERT INTO tier_type(code, name, sort) VALUES ('x', 'x', 'not a number')`).run()).toThrow(/cannot store TEXT/);
+    },
+  },
+  2: {
+    before(db) {
+      db.prepare(`INSERT INTO office(id, level, region_code, name, created_at) VALUES (1, 'county', '140525', '泽州县工业和信息化局', '2026-01-01T00:00:00Z')`).run();
+      db.prepare(
+        `INSERT INTO enterprise(gid, uscc, name, name_initials, name_pinyin, search_text, region_code, scale, created_at, created_by, updated_at, updated_by)
+         VALUES ('g-1', ?, '泽州县金鼎铸造有限公司', 'zzxjdzzyxgs', 'zezhouxianjindingzhuzaoyouxiangongsi', 'x', '140525', 'above', 't', 'admin', 't', 'admin')`,
+      ).run(USCC);
+      audit({ db, clock, actor: ADMIN }, 'enterprise.create', 'enterprise', 1, { uscc: USCC });
+    },
+    after(db) {
+      expect(db.prepare('SELECT name FROM enterprise WHERE uscc = ?').pluck().get(USCC)).toBe('泽州县金鼎铸造有限公司');
+      expect(verifyAudit(db)).toEqual({ ok: true, count: 1 });
+      db.prepare(
+        `INSERT INTO sanction(gid, enterprise_id, kind, amount_fen, start_date, doc_no, reason, created_at, created_by)
+         VALUES ('s-1', 1, 'recover_funds', 500000, '2026-03-01', '泽工信发〔2026〕3号', '提供虚假材料', 't', 'admin')`,
+      ).run();
+      expect(() =>
+        db.prepare(
+          `INSERT INTO sanction(gid, enterprise_id, kind, start_date, doc_no, reason, created_at, created_by)
+           VALUES ('s-2', 99, 'credit_penalty', '2026-03-01', 'x', 'x', 't', 'admin')`,
+        ).run(),
+      ).toThrow(/FOREIGN KEY/);
+      expect(() =>
+        db.prepare(
+          `INSERT INTO sanction(gid, enterprise_id, kind, start_date, doc_no, reason, created_at, created_by)
+           VALUES ('s-3', 1, 'recover_funds', '2026-03-01', 'x', 'x', 't', 'admin')`,
+        ).run(),
+      ).toThrow(/CHECK/);
+    },
+  },
+};
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+function expectAppError(f: () => unknown, code: string): AppError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe(code);
+    return e as AppError;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+describe('migrations', () => {
+  it('every migration has a from-the-version-before fixture', () => {
+    expect(Object.keys(FROM_PREVIOUS).map(Number)).toEqual(migrations.map((m) => m.version));
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it.each(migrations.map((m) => [m.version, m.name] as const))('migration %i (%s) keeps the data of the version before', (version) => {
+    const file = join(newDir(), 'ledger.sqlite');
+    const before = openLedger({ file, targetVersion: version - 1 });
+    expect(before.pragma('user_version', { simple: true })).toBe(version - 1);
+    FROM_PREVIOUS[version]!.before(before);
+    before.close();
+
+    const after = openLedger({ file, targetVersion: version });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(version);
+      expect(after.pragma('foreign_keys', { simple: true })).toBe(1);
+      FROM_PREVIOUS[version]!.after(after);
+      expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(after.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      after.close();
+    }
+  });
+
+  it('migrates a version-1 file straight to the latest version', () => {
+    const file = join(newDir(), 'ledger.sqlite');
+    const v1 = openLedger({ file, targetVersion: 1 });
+    FROM_PREVIOUS[2]!.before(v1);
+    v1.close();
+    const db = openLedger({ file });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(db.prepare('SELECT count(*) FROM enterprise').pluck().get()).toBe(1);
+    db.close();
+  });
+});
+
+describe('files this version cannot use', () => {
+  it('refuses a file from a newer version with DB_TOO_NEW and leaves it byte-identical', async () => {
+    const dir = newDir();
+    const file = join(dir, 'ledger.sqlite');
+    openLedger({ file }).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    const hash = sha(file);
+
+    const e = expectAppError(() => openLedger({ file }), 'DB_TOO_NEW');
+    expect(e.message).toContain(`数据版本 ${LATEST_VERSION + 1}`);
+    expect(e.message).toContain('文件未做任何改动');
+    expect(sha(file)).toBe(hash);
+
+    const host = new LedgerHost(dir, clock, { autoBackup: false });
+    const state = await host.open();
+    expect(state).toMatchObject({ state: 'error', error: { code: 'DB_TOO_NEW' }, backup: null });
+    host.close();
+    expect(sha(file)).toBe(hash);
+  });
+
+  it('refuses a file that is not a ledger', () => {
+    const file = join(newDir(), 'other.sqlite');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE t(x); PRAGMA user_version = 7;');
+    raw.close();
+    const hash = sha(file);
+    expectAppError(() => openLedger({ file }), 'DB_NOT_LEDGER');
+    expect(sha(file)).toBe(hash);
+  });
+
+  const corruptions: Array<[string, (good: Buffer) => Buffer]> = [
+    ['garbage after a valid header', (good) => {
+      const rng = seededRng(7);
+      const out = Buffer.from(good);
+      for (let i = 100; i < out.length; i++) out[i] = rng.int(0, 255);
+      return out;
+    }],
+    ['random bytes', (good) => {
+      const rng = seededRng(11);
+      return Buffer.from(Array.from({ length: good.length }, () => rng.int(0, 255)));
+    }],
+  ];
+
+  it.each(corruptions)('a corrupt file (%s) gives DB_CORRUPT, offers the latest good backup, and restores from it', async (_name, corrupt) => {
+    const dir = newDir();
+    const host = new LedgerHost(dir, clock, { autoBackup: false });
+    await host.open();
+    const ctx = { db: host.database, clock, dataDir: dir };
+    const { admin } = initializeOffice(ctx, {
+      level: 'county', region_code: '140525', name: '泽州县工业和信息化局',
+      admin_username: 'admin', admin_display_name: '管理员', admin_password: 'Admin12345',
+    });
+    createEnterprise({ ...ctx, actor: admin }, { uscc: USCC, name: '泽州县金鼎铸造有限公司', region_code: '140525', scale: 'above' });
+    const backup = await host.backupNow();
+    host.close();
+
+    const file = join(dir, 'ledger.sqlite');
+    const bad = corrupt(readFileSync(file));
+    writeFileSync(file, bad);
+
+    const broken = new LedgerHost(dir, clock, { autoBackup: false });
+    const state = await broken.open();
+    expect(state.state).toBe('error');
+    const status = broken.status(null);
+    expect(status).toMatchObject({ state: 'error', error: { code: 'DB_CORRUPT' }, latestBackup: { name: backup.name } });
+    expect(status.error!.message).toContain('可以从最近的有效备份恢复');
+    expect(sha(file)).toBe(createHash('sha256').update(bad).digest('hex'));
+
+    const r = await broken.restore(status.latestBackup!.file, admin);
+    expect(r.keptAs).toMatch(/before-restore-/);
+    expect(broken.status(null)).toMatchObject({ state: 'ready', initialized: true });
+    const db = broken.database;
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('SELECT name FROM enterprise').pluck().all()).toEqual(['泽州县金鼎铸造有限公司']);
+    expect(verifyAudit(db).ok).toBe(true);
+    broken.close();
+    // The corrupt file is kept beside the backups, not thrown away.
+    expect(readFileSync(r.keptAs!).equals(bad)).toBe(true);
+  });
+});

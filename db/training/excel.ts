@@ -116,7 +116,8 @@ export async function importRoster(
       phone: cellText(values.phone ?? null),
       contract_start: date('contract_start'),
       contract_end: date('contract_end'),
-      social_insurance_verified: si ?? false,
+      // An unreadable cell is reported once; the checks that depend on it should not report it again.
+      social_insurance_verified: si ?? cellDate(values.si_date ?? null) !== null,
       social_insurance_date: date('si_date'),
       sessions_attended: intCell(values.sessions ?? null),
       hours_attended: intCell(values.hours ?? null),
@@ -131,7 +132,11 @@ export async function importRoster(
       continue;
     }
     const c = checkTrainee(plan, parsed.data, today);
-    for (const i of c.issues) err(FIELD_COLUMN[i.field] ?? TRAINEE_LABELS[i.field as keyof typeof TRAINEE_LABELS] ?? i.label, i.message);
+    const reported = new Set(errors.filter((e) => e.row === row).map((e) => e.column));
+    for (const i of c.issues) {
+      const column = FIELD_COLUMN[i.field] ?? TRAINEE_LABELS[i.field as keyof typeof TRAINEE_LABELS] ?? i.label;
+      if (!reported.has(column) && !(i.field === 'contract_start' && reported.has(HEADER.contract_start!))) err(column, i.message);
+    }
     if (c.issues.some((i) => i.field === 'id_no')) continue;
     const first = firstRow.get(c.idNo);
     if (first !== undefined) err(HEADER.id_no!, `${maskIdNo(c.idNo)} 与第 ${first} 行是同一人`);

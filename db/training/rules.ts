@@ -44,7 +44,7 @@ export const OUTCOME_EDITABLE: readonly PlanStatus[] = ['opened', 'advanced', 'c
 export function fmtYuan(fen: number): string {
   const neg = fen < 0;
   const a = Math.abs(fen);
-  const y = Math.floor(a / 100).toLocaleString('en-US');
+  const y = String(Math.floor(a / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const f = a % 100;
   return `${neg ? '-' : ''}${y}${f ? `.${String(f).padStart(2, '0')}` : ''}`;
 }

@@ -692,7 +692,8 @@ export function recordCertificate(ctx: Ctx, raw: unknown): CertificateResult {
     audit(ctx, 'training.certificate.add', 'training_certificate', id, {
       plan: plan.code, trainee: t.name, cert_no: d.cert_no, level: LEVEL_LABEL[d.level], duplicate_of: earlier?.cert_no ?? null,
     });
-    return { certificate: ctx.db.prepare('SELECT * FROM training_certificate WHERE id = ?').get(id) as CertificateRow, flag };
+    const row = ctx.db.prepare('SELECT * FROM training_certificate WHERE id = ?').get(id) as CertificateRow;
+    return { certificate: hasRole(ctx.actor, 'reviewer') ? row : { ...row, id_no: maskIdNo(row.id_no) }, flag };
   })();
 }
 
@@ -739,7 +740,7 @@ export function computeSettlement(ctx: Pick<Ctx, 'db'>, plan: PlanRow, rule: Rul
   const pos = position(entitlement, ledger);
   const adv = advanceCap(plan, rule, rows.length, ledger.advance_fen);
   const count = (b: TraineeLine['basis']) => lines.filter((l) => l.basis === b).length;
-  const ent = ctx.db.prepare('SELECT name FROM enterprise WHERE id = ?').pluck().get(plan.enterprise_id) as string;
+  const ent = q.stmt(ctx.db, 'SELECT name FROM enterprise WHERE id = ?').pluck().get(plan.enterprise_id) as string;
   const summary = {
     trainees: lines.length, certified: count('certified'), completed_without_certificate: count('completed'),
     not_completed: count('not_completed'), in_training: count('in_training'), ineligible: count('ineligible'),
@@ -770,8 +771,7 @@ export function computeSettlement(ctx: Pick<Ctx, 'db'>, plan: PlanRow, rule: Rul
 }
 
 function claimDateOf(ctx: Ctx, plan: PlanRow): string {
-  const settled = ctx.db
-    .prepare(`SELECT step_date FROM training_plan_step WHERE plan_id = ? AND to_status = 'settled' ORDER BY id DESC LIMIT 1`)
+  const settled = q.stmt(ctx.db, `SELECT step_date FROM training_plan_step WHERE plan_id = ? AND to_status = 'settled' ORDER BY id DESC LIMIT 1`)
     .pluck()
     .get(plan.id) as string | undefined;
   return settled ?? today(ctx);

@@ -10,6 +10,7 @@ import * as svc from '../../db/training/service.js';
 import { apprenticeProgress, ledgerRows, trainingDashboard } from '../../db/training/reports.js';
 import { seedDemoTraining } from '../../db/training/demo.js';
 import { operations } from '../../db/api.js';
+import { migrate, openLedger } from '../../db/connection.js';
 
 function err(f: () => unknown): AppError {
   try {
@@ -51,6 +52,19 @@ function setup() {
     svc.transitionPlan(ctx, { plan_id, to, date, doc_no: `文号-${to}`, ...extra });
   return { ...L, c: ctx, ent, ent2, inst, rule, plan, trainee, step };
 }
+
+describe('migration 0004', () => {
+  it('migrates a version-2 ledger to 4, adding the training tables and the sample rule tables', () => {
+    const db = openLedger({ file: ':memory:', targetVersion: 2 });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.prepare(`SELECT count(*) FROM subsidy_rule_set WHERE is_sample = 1`).pluck().get()).toBe(5);
+    const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE '%train%' AND sql NOT LIKE '%STRICT%'`).all();
+    expect(strict).toEqual([]);
+    db.close();
+  });
+});
 
 describe('training: rules as data', () => {
   it('ships the domain.md examples as clearly named 示例 tables', () => {
@@ -195,13 +209,15 @@ describe('training: money', () => {
   });
 
   it('flags a second certificate of the same person, occupation and level across plans and pays it nothing', () => {
-    const { plan, trainee, step, c } = setup();
+    const { plan, trainee, step, c, ctx } = setup();
     const p1 = plan();
     const a = trainee(p1.id, 1);
     step(p1.id, 'filed', '2026-01-03');
     step(p1.id, 'opened', '2026-01-05');
     const first = svc.recordCertificate(c, { trainee_id: a.id, level: 'L4', cert_no: 'HG-A', issuer: '鉴定中心', issue_date: '2026-02-01' });
     expect(first.flag).toBeNull();
+    expect(first.certificate.id_no).toBe(id(1));
+    expect(svc.listTrainees(ctx(CLERK), { plan_id: p1.id })[0]!.certificate!.id_no).toContain('**********');
     const p2 = plan({ plan_type: 'apprentice', doc_no: '2' });
     const b = trainee(p2.id, 1);
     step(p2.id, 'filed', '2026-01-03');

@@ -11,6 +11,7 @@ import { verifyAudit } from './audit/audit.js';
 import * as sanctions from './sanctions/service.js';
 import { parseInput } from './validate.js';
 import { writeWorkbook } from './excel/write.js';
+import { trainingOperations } from './training/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -106,6 +107,7 @@ export const operations = {
     },
   }),
   // Domain areas add their tables here, one line each: ...townOperations, ...trainingOperations, ...
+  ...trainingOperations,
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

@@ -18,6 +18,7 @@ import { ensureCodeLists, getOffice, initializeOffice, type Office } from './off
 import { audit } from './audit/audit.js';
 import { backupTo, dailyBackup, latestGoodBackup, listBackups, restoreFile, type BackupInfo } from './backup/backup.js';
 import { LATEST_VERSION } from './migrations/index.js';
+import { seedDemoLedger } from './demo/seed.js';
 
 /** Where a ledger lives when no --data is given: the same folder Electron's userData would be. */
 export function defaultDataDir(): string {
@@ -287,6 +288,12 @@ export const hostOperations = {
   'setup:init': (host: LedgerHost, input: unknown): { token: string } => {
     const { admin } = initializeOffice({ db: host.database, clock: host.clock, dataDir: host.dataDir }, input);
     return { token: host.sessions.create(admin) };
+  },
+  /** First-run alternative: a ready-made 泽州县 ledger with sample data, logged in as its administrator. */
+  'setup:demo': (host: LedgerHost): { token: string; office: string; username: string; password: string } => {
+    const info = seedDemoLedger({ db: host.database, clock: host.clock, dataDir: host.dataDir });
+    const actor = authenticate({ db: host.database, clock: host.clock, dataDir: host.dataDir }, { username: info.username, password: info.password });
+    return { token: host.sessions.create(actor), office: info.office, username: info.username, password: info.password };
   },
   'auth:login': (host: LedgerHost, input: unknown): { token: string } => {
     const actor = authenticate({ db: host.database, clock: host.clock, dataDir: host.dataDir }, input);

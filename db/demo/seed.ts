@@ -5,6 +5,7 @@ import { AppError } from '../result.js';
 import { getOffice, initializeOffice } from '../office/service.js';
 import { createUser } from '../auth/users.js';
 import { seedDemoEnterprises, ZEZHOU } from './enterprises.js';
+import { seedDemoTraining } from '../training/demo.js';
 
 export { seedDemoEnterprises } from './enterprises.js';
 
@@ -31,6 +32,7 @@ export interface DemoSeeder {
 /** One seeder per domain area; later areas (towns, training plans, exhibition claims) append theirs. */
 export const DEMO_SEEDERS: DemoSeeder[] = [
   { area: '企业库', seed: (ctx, opts) => ({ ...seedDemoEnterprises(ctx, opts.enterprises) }) },
+  { area: '企业培训', seed: (ctx) => ({ ...seedDemoTraining(ctx) }) },
 ];
 
 export interface DemoLedgerInfo {

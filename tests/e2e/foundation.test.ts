@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -138,7 +138,7 @@ describe('foundation: setup, login, registry, Excel, search', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ledger-dl-')), file.suggestedFilename());
     await file.saveAs(path);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(readFileSync(path));
+    await wb.xlsx.readFile(path);
     const ws = wb.worksheets[0]!;
     expect(ws.rowCount).toBe(2);
     expect(String(ws.getRow(2).getCell(2).value)).toBe('泽州县周村铸管有限公司');

@@ -242,27 +242,38 @@ const cmp = (a: number, o: '>=' | '>' | '<=' | '<', b: number) => (o === '>=' ? 
 const fmt = (n: number) => String(Math.round(n * 100) / 100);
 
 /** Evaluate one town for `year`. `defs` must hold every indicator the rule set names (validateDefinition ensures it). */
-export function evaluate(def: RuleDefinition, data: TownYearData, year: number, defs: ReadonlyMap<string, IndicatorDef>): EvaluationResult {
+export function evaluate(
+  def: RuleDefinition,
+  data: TownYearData,
+  year: number,
+  defs: ReadonlyMap<string, IndicatorDef>,
+  /** false: skip the explanatory text (batch runs over thousands of towns show only score and grade). */
+  withDetail = true,
+): EvaluationResult {
   const figure = (code: string, y: number): Figure => {
     const d = defs.get(code)!;
     const raw = data.years.get(y)?.[code];
     return { indicator: code, name: d.name, unit: d.unit, year: y, value: typeof raw === 'number' ? raw : null };
   };
   const criteria: CriterionResult[] = def.criteria.map((c) => {
-    if (c.kind === 'veto') return evaluateVeto(c, data, year);
-    const base = { id: c.id, label: c.label, kind: c.kind, required: c.required, weight: c.weight };
+    if (c.kind === 'veto') return evaluateVeto(c, data, year, withDetail);
+    const result = (status: CriterionResult['status'], figures: Figure[], computed: number | null, detail: string): CriterionResult => ({
+      id: c.id, label: c.label, kind: c.kind, status, required: c.required, weight: c.weight, points: status === 'pass' ? c.weight : 0, figures, computed, detail,
+    });
     if (c.kind === 'threshold') {
-      const figs = Array.from({ length: c.years }, (_, i) => figure(c.indicator, year - c.years + 1 + i));
-      const name = figs[0]!.name;
-      const lacking = figs.filter((f) => f.value === null);
-      const failing = figs.filter((f) => f.value !== null && !cmp(f.value, c.op, c.value));
-      const unit = figs[0]!.unit;
-      const status = failing.length ? 'fail' : lacking.length ? 'missing' : 'pass';
-      const shown = figs.map((f) => `${f.year}年 ${f.value === null ? '未填报' : fmt(f.value)}`).join('，');
-      return {
-        ...base, status, points: status === 'pass' ? c.weight : 0, figures: figs, computed: null,
-        detail: `${name}（${unit}）：${shown}；要求${c.years > 1 ? `近 ${c.years} 年每年` : ''} ${c.op} ${fmt(c.value)}`,
-      };
+      const figs: Figure[] = [];
+      for (let y = year - c.years + 1; y <= year; y++) figs.push(figure(c.indicator, y));
+      let lacking = false;
+      let failing = false;
+      for (const f of figs) {
+        if (f.value === null) lacking = true;
+        else if (!cmp(f.value, c.op, c.value)) failing = true;
+      }
+      const status = failing ? 'fail' : lacking ? 'missing' : 'pass';
+      const detail = withDetail
+        ? `${figs[0]!.name}（${figs[0]!.unit}）：${figs.map((f) => `${f.year}年 ${f.value === null ? '未填报' : fmt(f.value)}`).join('，')}；要求${c.years > 1 ? `近 ${c.years} 年每年` : ''} ${c.op} ${fmt(c.value)}`
+        : '';
+      return result(status, figs, null, detail);
     }
     if (c.kind === 'growth') {
       const first = figure(c.indicator, year - c.years + 1);
@@ -279,29 +290,37 @@ export function evaluate(def: RuleDefinition, data: TownYearData, year: number, 
         }
       }
       const v = (f: Figure) => (f.value === null ? '未填报' : fmt(f.value));
-      return {
-        ...base, status, points: status === 'pass' ? c.weight : 0, figures: [first, last], computed,
-        detail: `${first.name}：${first.year}年 ${v(first)} → ${last.year}年 ${v(last)}，年均增速 ${computed === null ? '无法计算' : `${computed}%`}；要求 ${c.op} ${c.value}%${why}`,
-      };
+      const detail = withDetail
+        ? `${first.name}：${first.year}年 ${v(first)} → ${last.year}年 ${v(last)}，年均增速 ${computed === null ? '无法计算' : `${computed}%`}；要求 ${c.op} ${c.value}%${why}`
+        : '';
+      return result(status, [first, last], computed, detail);
     }
     // tier: any alternative met
     const figs: Figure[] = [];
     let best: number | null = null;
     let met = false;
     let anyMissing = false;
-    const parts = c.alternatives.map((a) => {
-      const fs = a.indicators.map((code) => figure(code, year));
-      figs.push(...fs);
-      const known = fs.filter((f) => f.value !== null);
-      const sum = known.reduce((s, f) => s + f.value!, 0);
-      const complete = known.length === fs.length;
+    const parts: string[] = [];
+    for (const a of c.alternatives) {
+      const start = figs.length;
+      let sum = 0;
+      let complete = true;
+      for (const code of a.indicators) {
+        const f = figure(code, year);
+        figs.push(f);
+        if (f.value === null) complete = false;
+        else sum += f.value;
+      }
       if (sum >= a.min) met = true;
       else if (!complete) anyMissing = true;
       if (best === null || sum > best) best = sum;
-      return `${a.label}：${fs.map((f) => `${f.name} ${f.value === null ? '未填报' : fmt(f.value)}`).join(' + ')} = ${fmt(sum)}${complete ? '' : '（不全）'}，要求 ≥ ${fmt(a.min)}`;
-    });
+      if (withDetail) {
+        const shown = figs.slice(start).map((f) => `${f.name} ${f.value === null ? '未填报' : fmt(f.value)}`).join(' + ');
+        parts.push(`${a.label}：${shown} = ${fmt(sum)}${complete ? '' : '（不全）'}，要求 ≥ ${fmt(a.min)}`);
+      }
+    }
     const status = met ? 'pass' : anyMissing ? 'missing' : 'fail';
-    return { ...base, status, points: status === 'pass' ? c.weight : 0, figures: figs, computed: best, detail: `${parts.join('；或 ')}` };
+    return result(status, figs, best, parts.join('；或 '));
   });
 
   // Only figures that kept a criterion from being decided count as missing (a met tier alternative needs no other).
@@ -325,10 +344,10 @@ export function evaluate(def: RuleDefinition, data: TownYearData, year: number, 
   return { year, criteria, score, grade: band?.name ?? null, passed, vetoed, missing: [...missing.values()], proposal };
 }
 
-function evaluateVeto(c: Extract<Criterion, { kind: 'veto' }>, data: TownYearData, year: number): CriterionResult {
+function evaluateVeto(c: Extract<Criterion, { kind: 'veto' }>, data: TownYearData, year: number, withDetail: boolean): CriterionResult {
   const from = `${year - c.years + 1}-01-01`;
   const to = `${year}-12-31`;
-  const hits = data.events.filter(
+  const hits = data.events.length === 0 ? [] : data.events.filter(
     (e) =>
       c.events.includes(e.kind) &&
       e.date >= from &&
@@ -336,15 +355,16 @@ function evaluateVeto(c: Extract<Criterion, { kind: 'veto' }>, data: TownYearDat
       (c.scope === 'town_and_members' || e.subject === 'town') &&
       (!c.min_severity || e.severity === null || SEVERITY_RANK[e.severity] >= SEVERITY_RANK[c.min_severity]),
   );
-  const kinds = c.events.map((k) => EVENT_KIND_LABEL[k]).join('、');
   return {
     id: c.id, label: c.label, kind: 'veto', required: true, weight: 0, points: 0, figures: [], computed: hits.length, events: hits,
     status: hits.length ? 'fail' : 'pass',
-    detail: hits.length
+    detail: !withDetail
+      ? ''
+      : hits.length
       ? `${from} 至 ${to} 有 ${hits.length} 起否决事件：${hits
           .map((e) => `${e.date} ${e.subject === 'town' ? '本镇' : e.subject} ${EVENT_KIND_LABEL[e.kind]}${e.severity ? `（${SEVERITY_LABEL[e.severity]}）` : ''}`)
           .join('；')}`
-      : `${from} 至 ${to} 无${c.min_severity ? `${SEVERITY_LABEL[c.min_severity]}及以上的` : ''}${kinds}记录`,
+      : `${from} 至 ${to} 无${c.min_severity ? `${SEVERITY_LABEL[c.min_severity]}及以上的` : ''}${c.events.map((k) => EVENT_KIND_LABEL[k]).join('、')}记录`,
   };
 }
 

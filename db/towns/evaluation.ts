@@ -192,7 +192,7 @@ export function evaluateAll(ctx: Pick<Ctx, 'db' | 'clock'>, raw: unknown): Batch
     ruleSet: { id: rs.id, code: rs.code, version: rs.version, name: rs.name },
     year: input.year,
     rows: towns.map((t) => {
-      const r = evaluate(rs.definition, data.get(t.id) ?? empty, input.year, defs);
+      const r = evaluate(rs.definition, data.get(t.id) ?? empty, input.year, defs, false);
       return { town_id: t.id, name: t.name, score: r.score, grade: r.grade, passed: r.passed, vetoed: r.vetoed, missing: r.missing.length };
     }),
   };

@@ -11,6 +11,9 @@ import { townDashboard } from '../../db/towns/dashboard.js';
 import { seedDemoTowns } from '../../db/towns/seed.js';
 import { createSanction } from '../../db/sanctions/service.js';
 import type { Ctx } from '../../db/context.js';
+import { migrate, openLedger } from '../../db/connection.js';
+import { validateDefinition } from '../../db/towns/assessment.js';
+import { indicatorDefs } from '../../db/towns/queries.js';
 
 async function err(f: () => unknown): Promise<AppError> {
   try {
@@ -37,6 +40,30 @@ function designate(ctx: Ctx, townId: number, level: 'county' | 'city' | 'provinc
 
 const ent = (ctx: Ctx, n: number, scale: 'above' | 'below' = 'above') =>
   createEnterprise(ctx, { uscc: withCheckChar(`91140525MA0TX${String(n).padStart(4, '0')}`), name: `泽州县测试铸造${n}有限公司`, region_code: '140525', scale, industry_code: '3391' });
+
+describe('migration 3 (towns)', () => {
+  it('migrates a version-2 ledger, keeping its data and adding the shipped defaults', () => {
+    const db = openLedger({ file: ':memory:', targetVersion: 2 });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    db.prepare(
+      `INSERT INTO enterprise(gid, uscc, name, name_initials, name_pinyin, search_text, region_code, scale, created_at, created_by, updated_at, updated_by)
+       VALUES ('g1', '91140525MA0TX00019', '旧企业', 'qy', 'qiye', 'x', '140525', 'above', 't', 'u', 't', 'u')`,
+    ).run();
+    migrate(db, 3);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare('SELECT name FROM enterprise').pluck().all()).toEqual(['旧企业']);
+    const defs = indicatorDefs(db);
+    expect(defs).toHaveLength(18);
+    const sets = db.prepare('SELECT gid, definition FROM town_rule_set ORDER BY id').all() as Array<{ gid: string; definition: string }>;
+    expect(sets.map((r) => r.gid)).toEqual(['01940000-0000-7000-8000-000000000302', '01940000-0000-7000-8000-000000000303']);
+    for (const r of sets) expect(() => validateDefinition(JSON.parse(r.definition), defs)).not.toThrow();
+    expect(db.prepare('SELECT validity_years, rereview_notice_days FROM town_policy').get()).toEqual({ validity_years: 3, rereview_notice_days: 90 });
+    // STRICT and the checks hold: a negative figure cannot be stored even by SQL
+    expect(() => db.prepare(`INSERT INTO town(gid, name, county_code, category, leading_industry, status, status_since, created_at, created_by, updated_at, updated_by)
+      VALUES ('t', 'x', '140525', 'mining', 'y', 'cultivating', 'd', 't', 'u', 't', 'u')`).run()).toThrow(/CHECK/);
+    db.close();
+  });
+});
 
 describe('town record and lifecycle', () => {
   it('creates a town in 培育, refuses duplicates and counties outside the office', async () => {

@@ -12,6 +12,7 @@ import * as sanctions from './sanctions/service.js';
 import { parseInput } from './validate.js';
 import { writeWorkbook } from './excel/write.js';
 import { trainingOperations } from './training/api.js';
+import { townOperations } from './towns/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -108,6 +109,7 @@ export const operations = {
   }),
   // Domain areas add their tables here, one line each: ...townOperations, ...trainingOperations, ...
   ...trainingOperations,
+  ...townOperations,
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

@@ -6,6 +6,7 @@ import { getOffice, initializeOffice } from '../office/service.js';
 import { createUser } from '../auth/users.js';
 import { seedDemoEnterprises, ZEZHOU } from './enterprises.js';
 import { seedDemoTraining } from '../training/demo.js';
+import { seedDemoTowns } from '../towns/cli.js';
 
 export { seedDemoEnterprises } from './enterprises.js';
 
@@ -32,6 +33,7 @@ export interface DemoSeeder {
 /** One seeder per domain area; later areas (towns, training plans, exhibition claims) append theirs. */
 export const DEMO_SEEDERS: DemoSeeder[] = [
   { area: '企业库', seed: (ctx, opts) => ({ ...seedDemoEnterprises(ctx, opts.enterprises) }) },
+  { area: '专业镇', seed: (ctx) => ({ towns: seedDemoTowns(ctx).towns }) },
   { area: '企业培训', seed: (ctx) => ({ ...seedDemoTraining(ctx) }) },
 ];
 

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { up as m0001 } from './0001-foundation.js';
 import { up as m0002 } from './0002-sanctions.js';
+import { up as m0003 } from './0003-towns.js';
 import { up as m0004 } from './0004-training.js';
 
 export interface Migration {
@@ -13,6 +14,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'foundation', up: m0001 },
   { version: 2, name: 'sanctions', up: m0002 },
+  { version: 3, name: 'towns', up: m0003 },
   { version: 4, name: 'training', up: m0004 },
 ];
 

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { up as m0001 } from './0001-foundation.js';
 import { up as m0002 } from './0002-sanctions.js';
+import { up as m0005 } from './0005-exhibitions.js';
 
 export interface Migration {
   version: number;
@@ -12,6 +13,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'foundation', up: m0001 },
   { version: 2, name: 'sanctions', up: m0002 },
+  { version: 5, name: 'exhibitions', up: m0005 },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

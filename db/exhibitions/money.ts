@@ -48,7 +48,8 @@ export const yuan = z.union([z.string(), z.number()], { error: '应为金额（�
 });
 export const positiveYuan = yuan.refine((f) => f > 0, '须大于 0');
 export const optionalYuan = z
-  .union([z.string(), z.number(), z.null(), z.undefined()])
+  .union([z.string(), z.number(), z.null()])
+  .optional()
   .transform((v, ctx) => {
     if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) return null;
     const p = parseYuan(v);

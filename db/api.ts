@@ -10,6 +10,7 @@ import * as codes from './codes/service.js';
 import { verifyAudit } from './audit/audit.js';
 import * as sanctions from './sanctions/service.js';
 import { parseInput } from './validate.js';
+import { exhibitionOperations } from './exhibitions/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -84,6 +85,7 @@ export const operations = {
     },
   }),
   // Domain areas add their tables here, one line each: ...townOperations, ...trainingOperations, ...
+  ...exhibitionOperations,
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

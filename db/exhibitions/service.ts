@@ -196,6 +196,7 @@ export function reviseRuleSet(ctx: Ctx, raw: unknown): { rule_set: RuleSetView; 
         before_fen: d.before, after_fen: d.after, changed: d.before !== d.after,
       });
     }
+    changes.sort((a, b) => a.claim_id - b.claim_id);
     const changed = changes.filter((c) => c.changed).length;
     audit(ctx, 'exhibition.rules_revise', 'exhibition_rule_set', i.rule_set_id, {
       version, note: i.note, rules: i.rules, recalculated: changes.length, changed,
@@ -327,7 +328,7 @@ export function claimCalc(ctx: Ctx, claimId: number): ClaimCalc {
 // ---------------------------------------------------------------------------------------------------------
 // Claims
 
-interface PreparedClaim {
+export interface PreparedClaim {
   data: ClaimData;
   fair: FairRow;
   ruleSetId: number;
@@ -337,7 +338,7 @@ interface PreparedClaim {
 }
 
 /** Checks that need the fair, the rules and the other rows: naming the row and field of each problem. */
-function prepareClaim(ctx: Ctx, raw: unknown, selfId: number | null): PreparedClaim {
+export function prepareClaim(ctx: Ctx, raw: unknown, selfId: number | null): PreparedClaim {
   const data = parseNested(claimInput, raw, CLAIM_LABELS, CLAIM_ROW_LABELS);
   const ent = ctx.db.prepare('SELECT name, status FROM enterprise WHERE id = ?').get(data.enterprise_id) as { name: string; status: string } | undefined;
   if (!ent) throw validationError([{ field: 'enterprise_id', label: '企业', message: `企业 ${data.enterprise_id} 不存在` }]);
@@ -434,8 +435,12 @@ function event(ctx: Ctx, claimId: number, from: ClaimStatus | null, to: ClaimSta
 }
 
 export function createClaim(ctx: Ctx, raw: unknown): ClaimDetail {
-  const p = prepareClaim(ctx, raw, null);
-  const id = ctx.db.transaction(() => {
+  return getClaim(ctx, insertClaim(ctx, prepareClaim(ctx, raw, null)));
+}
+
+/** Writes a checked claim as a draft (also used by the all-or-nothing Excel import inside its transaction). */
+export function insertClaim(ctx: Ctx, p: PreparedClaim, via?: string): number {
+  return ctx.db.transaction(() => {
     const year = subsidyYearOf(p.fair.end_date);
     const at = now(ctx);
     const id = Number(
@@ -453,11 +458,10 @@ export function createClaim(ctx: Ctx, raw: unknown): ClaimDetail {
     const c = q.claimById(ctx.db, id);
     audit(ctx, 'exhibition.claim_create', 'exhibition_claim', id, {
       claim_no: c.claim_no, enterprise_id: c.enterprise_id, fair_id: c.fair_id, booths: p.data.booths.length, items: p.items.length,
-      total_fen: p.items.reduce((s, i) => s + i.amount_fen, 0), calc_fen: c.calc_fen,
+      total_fen: p.items.reduce((s, i) => s + i.amount_fen, 0), calc_fen: c.calc_fen, via: via ?? null,
     });
     return id;
   })();
-  return getClaim(ctx, id);
 }
 
 export function updateClaim(ctx: Ctx, id: number, raw: unknown): ClaimDetail {

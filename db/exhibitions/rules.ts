@@ -357,16 +357,37 @@ function tierFor(rules: RuleTable, position: number): BoothTier {
   return t;
 }
 
-export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
+/** Lookups derived from a rule table once, not once per claim (recalculating 50,000 claims shares one table). */
+const derivedCache = new WeakMap<RuleTable, { eligible: Set<ItemType>; typeCap: Map<ItemType, number>; earliest: Map<string, string> }>();
+function derived(rules: RuleTable) {
+  let d = derivedCache.get(rules);
+  if (!d) {
+    d = { eligible: new Set(rules.eligible_types), typeCap: new Map(rules.type_caps.map((c) => [c.type, c.cap_fen])), earliest: new Map() };
+    derivedCache.set(rules, d);
+  }
+  return d;
+}
+
+/**
+ * The subsidy of one claim. With `explain` (the default) every step also gets its Chinese sentence; batch
+ * recalculation, which stores only the amounts, leaves the sentences out and computes the same figures.
+ */
+export function calculateClaim(rules: RuleTable, input: CalcInput, opts: { explain?: boolean } = {}): CalcResult {
+  const explain = opts.explain !== false;
   const { fair } = input;
   const lines: string[] = [];
   const elig = fairEligibility(rules, fair.gov_level);
-  lines.push(elig.reason);
+  if (explain) lines.push(elig.reason);
   const ratio = rules.ratio_bp[fair.scope][fair.market_type];
-  const ratioReason = `补贴比例：${SCOPE_LABEL[fair.scope]}·${MARKET_LABEL[fair.market_type]} ${fmtPercent(ratio)}`;
-  lines.push(ratioReason);
-  const eligibleTypes = new Set(rules.eligible_types);
-  const earliestInvoice = rules.invoice_window_days === null ? null : addDays(fair.start_date, -rules.invoice_window_days);
+  const ratioReason = explain ? `补贴比例：${SCOPE_LABEL[fair.scope]}·${MARKET_LABEL[fair.market_type]} ${fmtPercent(ratio)}` : '';
+  if (explain) lines.push(ratioReason);
+  const d = derived(rules);
+  const eligibleTypes = d.eligible;
+  let earliestInvoice: string | null = null;
+  if (rules.invoice_window_days !== null) {
+    earliestInvoice = d.earliest.get(fair.start_date) ?? null;
+    if (earliestInvoice === null) d.earliest.set(fair.start_date, (earliestInvoice = addDays(fair.start_date, -rules.invoice_window_days)));
+  }
 
   // Booths in the order entered: the tier and the max-booth count follow that order.
   const boothBySeq = new Map<number, { line: BoothLine; position: number }>();
@@ -394,7 +415,6 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
   for (const it of input.items) {
     totalCost += it.amount_fen;
     const label = ITEM_TYPE_LABEL[it.item_type];
-    const head = `第 ${it.seq} 项 ${label} ${fmtYuan(it.amount_fen)} 元`;
     const line: ItemLine = {
       seq: it.seq, item_type: it.item_type, label, amount_fen: it.amount_fen, eligible: false, reason: '', ratio_bp: ratio,
       factor_bp: 10000, subsidy_fen: 0, booth_seq: it.booth_seq,
@@ -422,7 +442,7 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
     }
     if (why !== null) {
       line.reason = why;
-      lines.push(`${head}：不予补贴，${why}`);
+      if (explain) lines.push(`第 ${it.seq} 项 ${label} ${fmtYuan(it.amount_fen)} 元：不予补贴，${why}`);
       continue;
     }
     line.eligible = true;
@@ -430,19 +450,19 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
     const factor = booth ? booth.line.factor_bp : 10000;
     line.factor_bp = factor;
     let sub = applyRates(it.amount_fen, ratio, factor);
-    let reason = `× ${fmtPercent(ratio)}${booth && rules.booth_tiers.length > 1 ? ` × 第 ${booth.position} 个展位 ${fmtPercent(factor)}` : ''} = ${fmtYuan(sub)} 元`;
+    let reason = !explain ? '' : `× ${fmtPercent(ratio)}${booth && rules.booth_tiers.length > 1 ? ` × 第 ${booth.position} 个展位 ${fmtPercent(factor)}` : ''} = ${fmtYuan(sub)} 元`;
     if (rules.stacking_allowed && it.other_subsidy_fen > 0) {
       const room = Math.max(0, it.amount_fen - it.other_subsidy_fen);
       if (sub > room) {
         caps.push({ kind: 'stacking', label: `第 ${it.seq} 项与其他补贴叠加不超过实际费用`, cap_fen: room, before_fen: sub, cut_fen: sub - room });
-        reason += `；已获其他补贴 ${fmtYuan(it.other_subsidy_fen)} 元，叠加后不超过实际费用，核减 ${fmtYuan(sub - room)} 元`;
+        if (explain) reason += `；已获其他补贴 ${fmtYuan(it.other_subsidy_fen)} 元，叠加后不超过实际费用，核减 ${fmtYuan(sub - room)} 元`;
         sub = room;
       }
     }
     line.subsidy_fen = sub;
     line.reason = reason;
     itemsSubsidy += sub;
-    lines.push(`${head}${booth ? `（展位 ${booth.line.booth_no}）` : ''}：${reason}`);
+    if (explain) lines.push(`第 ${it.seq} 项 ${label} ${fmtYuan(it.amount_fen)} 元${booth ? `（展位 ${booth.line.booth_no}）` : ''}：${reason}`);
     if (booth) booth.line.subtotal_fen += sub;
     else typeSub.set(it.item_type, (typeSub.get(it.item_type) ?? 0) + sub);
   }
@@ -455,11 +475,11 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
       b.after_fen = b.cap_fen;
       const label = `展位 ${b.booth_no}（${b.area_m2} m²）每展位上限`;
       caps.push({ kind: 'booth', label, cap_fen: b.cap_fen, before_fen: b.subtotal_fen, cut_fen: b.cut_fen });
-      lines.push(`展位 ${b.booth_no} 补贴 ${fmtYuan(b.subtotal_fen)} 元，超过每展位上限 ${fmtYuan(b.cap_fen)} 元，核减 ${fmtYuan(b.cut_fen)} 元`);
+      if (explain) lines.push(`展位 ${b.booth_no} 补贴 ${fmtYuan(b.subtotal_fen)} 元，超过每展位上限 ${fmtYuan(b.cap_fen)} 元，核减 ${fmtYuan(b.cut_fen)} 元`);
     }
     fairTotal += b.after_fen;
   }
-  const typeCapOf = new Map(rules.type_caps.map((c) => [c.type, c.cap_fen]));
+  const typeCapOf = d.typeCap;
   const typeTotals: CalcResult['type_totals'] = [];
   for (const [type, subtotal] of typeSub) {
     const cap = typeCapOf.get(type) ?? null;
@@ -468,7 +488,7 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
     typeTotals.push({ type, label, subtotal_fen: subtotal, cap_fen: cap, cut_fen: subtotal - after, after_fen: after });
     if (after < subtotal) {
       caps.push({ kind: 'item_type', label: `「${label}」分项上限`, cap_fen: cap!, before_fen: subtotal, cut_fen: subtotal - after });
-      lines.push(`「${label}」补贴 ${fmtYuan(subtotal)} 元，超过分项上限 ${fmtYuan(cap!)} 元，核减 ${fmtYuan(subtotal - after)} 元`);
+      if (explain) lines.push(`「${label}」补贴 ${fmtYuan(subtotal)} 元，超过分项上限 ${fmtYuan(cap!)} 元，核减 ${fmtYuan(subtotal - after)} 元`);
     }
     fairTotal += after;
   }
@@ -476,10 +496,10 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
   const beforeFairCap = fairTotal;
   if (rules.fair_cap_fen !== null && fairTotal > rules.fair_cap_fen) {
     caps.push({ kind: 'fair', label: '单展上限', cap_fen: rules.fair_cap_fen, before_fen: fairTotal, cut_fen: fairTotal - rules.fair_cap_fen });
-    lines.push(`本展会合计 ${fmtYuan(fairTotal)} 元，超过单展上限 ${fmtYuan(rules.fair_cap_fen)} 元，核减 ${fmtYuan(fairTotal - rules.fair_cap_fen)} 元`);
+    if (explain) lines.push(`本展会合计 ${fmtYuan(fairTotal)} 元，超过单展上限 ${fmtYuan(rules.fair_cap_fen)} 元，核减 ${fmtYuan(fairTotal - rules.fair_cap_fen)} 元`);
     fairTotal = rules.fair_cap_fen;
   } else {
-    lines.push(`本展会合计 ${fmtYuan(fairTotal)} 元${rules.fair_cap_fen !== null ? `（单展上限 ${fmtYuan(rules.fair_cap_fen)} 元）` : ''}`);
+    if (explain) lines.push(`本展会合计 ${fmtYuan(fairTotal)} 元${rules.fair_cap_fen !== null ? `（单展上限 ${fmtYuan(rules.fair_cap_fen)} 元）` : ''}`);
   }
 
   const consumed = input.annual_consumed_fen;
@@ -493,13 +513,13 @@ export function calculateClaim(rules: RuleTable, input: CalcInput): CalcResult {
       result = remainingBefore;
     }
     remainingAfter = remainingBefore - result;
-    lines.push(
+    if (explain) lines.push(
       `企业年度上限 ${fmtYuan(rules.annual_cap_fen)} 元，本年其他申请已用 ${fmtYuan(consumed)} 元，剩余 ${fmtYuan(remainingBefore)} 元` +
         (result < fairTotal ? `，本申请核减 ${fmtYuan(fairTotal - result)} 元` : '') +
         `；本申请核定 ${fmtYuan(result)} 元后剩余 ${fmtYuan(remainingAfter)} 元`,
     );
   }
-  lines.push(`核定补贴金额：${fmtYuan(result)} 元`);
+  if (explain) lines.push(`核定补贴金额：${fmtYuan(result)} 元`);
   return {
     fair_eligible: elig.ok,
     fair_reason: elig.reason,
@@ -536,7 +556,7 @@ export interface BatchClaim extends Omit<CalcInput, 'annual_consumed_fen'> {
 }
 
 /** Calculates claims in id order, so each sees what the enterprise's earlier claims of the year consumed. */
-export function calculateBatch(claims: BatchClaim[]): Map<number, CalcResult> {
+export function calculateBatch(claims: BatchClaim[], opts: { explain?: boolean } = {}): Map<number, CalcResult> {
   const sorted = [...claims].sort((a, b) => a.id - b.id);
   const consumed = new Map<string, number>();
   // Frozen claims consume the cap whatever their position, because their amount can no longer move.
@@ -550,7 +570,7 @@ export function calculateBatch(claims: BatchClaim[]): Map<number, CalcResult> {
   for (const c of sorted) {
     if (c.frozen_fen !== null) continue;
     const k = `${c.enterprise_id}:${c.subsidy_year}`;
-    const r = calculateClaim(c.rules, { ...c, annual_consumed_fen: consumed.get(k) ?? 0 });
+    const r = calculateClaim(c.rules, { fair: c.fair, claim_date: c.claim_date, booths: c.booths, items: c.items, annual_consumed_fen: consumed.get(k) ?? 0 }, opts);
     out.set(c.id, r);
     if (c.live) consumed.set(k, (consumed.get(k) ?? 0) + r.result_fen);
   }

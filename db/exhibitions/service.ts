@@ -178,10 +178,7 @@ export function reviseRuleSet(ctx: Ctx, raw: unknown): { rule_set: RuleSetView; 
     ctx.db
       .prepare('INSERT INTO exhibition_rule_version(gid, rule_set_id, version, rules_json, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(uuidv7(ctx.clock), i.rule_set_id, version, JSON.stringify(i.rules), i.note, now(ctx), ctx.actor.username);
-    const pairs = ctx.db
-      .prepare('SELECT DISTINCT enterprise_id, subsidy_year FROM exhibition_claim WHERE rule_set_id = ?')
-      .all(i.rule_set_id) as Array<{ enterprise_id: number; subsidy_year: number }>;
-    const diffs = recalcEnterpriseYears(ctx, pairs.map((p) => [p.enterprise_id, p.subsidy_year]));
+    const diffs = recalcForRuleSet(ctx, i.rule_set_id);
     const names = new Map<number, string>();
     const changes: RecalcChange[] = [];
     for (const d of diffs) {
@@ -225,36 +222,51 @@ function defaultRuleSet(ctx: Ctx, year: number): number {
 // ---------------------------------------------------------------------------------------------------------
 // Calculation against the ledger
 
-function calcInputOf(c: ClaimRow, fair: FairRow, booths: BoothRow[], items: ItemRow[]) {
+function calcInputOf(c: Pick<ClaimRow, 'claim_date'>, fair: FairRow, booths: q.CalcBoothRow[], items: q.CalcItemRow[]) {
+  // The rows carry exactly the fields the calculation reads, so they are passed as they are (no copy per item).
   return {
     fair: { gov_level: fair.gov_level, scope: fair.scope, market_type: fair.market_type, start_date: fair.start_date, end_date: fair.end_date },
     claim_date: c.claim_date,
-    booths: booths.map((b) => ({ seq: b.seq, booth_no: b.booth_no, area_m2: b.area_m2, kind: b.kind })),
-    items: items.map((i) => ({
-      seq: i.seq, item_type: i.item_type, booth_seq: i.booth_seq, amount_fen: i.amount_fen, invoice_date: i.invoice_date,
-      payment_method: i.payment_method, volume_m3: i.volume_m3, weight_t: i.weight_t, other_subsidy_fen: i.other_subsidy_fen,
-    })),
+    booths,
+    items,
   };
 }
 
 const isLive = (s: ClaimStatus) => LIVE_STATUSES.includes(s);
-const frozenFen = (c: ClaimRow) =>
+const frozenFen = (c: Pick<ClaimRow, 'status' | 'approved_fen'>) =>
   c.status === 'approved' || c.status === 'paid' ? (c.approved_fen ?? 0) : c.status === 'rejected' ? 0 : null;
+
+type CalcClaimRow = Pick<ClaimRow, 'id' | 'claim_no' | 'enterprise_id' | 'fair_id' | 'rule_set_id' | 'subsidy_year' | 'claim_date' | 'status' | 'calc_fen' | 'calc_rule_version' | 'approved_fen'>;
 
 /**
  * Recalculates every undecided claim of the given enterprise-years (the annual cap is shared across them) and
  * stores the new amounts. Returns before/after of each claim recalculated.
  */
-export function recalcEnterpriseYears(ctx: Ctx, pairs: Array<[number, number]>): Array<{ claim: ClaimRow; before: number; after: number }> {
+export function recalcEnterpriseYears(ctx: Ctx, pairs: Array<[number, number]>): Array<{ claim: CalcClaimRow; before: number; after: number }> {
   const seen = new Set<string>();
-  const claims: ClaimRow[] = [];
-  const byPair = ctx.db.prepare('SELECT * FROM exhibition_claim WHERE enterprise_id = ? AND subsidy_year = ? ORDER BY id');
+  const claims: CalcClaimRow[] = [];
+  const byPair = ctx.db.prepare(`SELECT ${q.CLAIM_CALC_COLUMNS} FROM exhibition_claim WHERE enterprise_id = ? AND subsidy_year = ? ORDER BY id`);
   for (const [e, y] of pairs) {
     const k = `${e}:${y}`;
     if (seen.has(k)) continue;
     seen.add(k);
-    claims.push(...(byPair.all(e, y) as ClaimRow[]));
+    claims.push(...(byPair.all(e, y) as CalcClaimRow[]));
   }
+  return recalcClaims(ctx, claims);
+}
+
+/** Every claim sharing an annual cap with a claim under this rule set: one query, for a rule change over 50,000 claims. */
+function recalcForRuleSet(ctx: Ctx, ruleSetId: number) {
+  const claims = ctx.db
+    .prepare(
+      `SELECT ${q.CLAIM_CALC_COLUMNS} FROM exhibition_claim WHERE (enterprise_id, subsidy_year) IN
+        (SELECT enterprise_id, subsidy_year FROM exhibition_claim WHERE rule_set_id = ?) ORDER BY id`,
+    )
+    .all(ruleSetId) as CalcClaimRow[];
+  return recalcClaims(ctx, claims);
+}
+
+function recalcClaims(ctx: Ctx, claims: CalcClaimRow[]): Array<{ claim: CalcClaimRow; before: number; after: number }> {
   if (claims.length === 0) return [];
   const undecided = claims.filter((c) => frozenFen(c) === null).map((c) => c.id);
   const { booths, items } = q.boothsAndItemsFor(ctx.db, undecided);
@@ -270,9 +282,9 @@ export function recalcEnterpriseYears(ctx: Ctx, pairs: Array<[number, number]>):
       frozen_fen: frozenFen(c), ...calcInputOf(c, f, booths.get(c.id) ?? [], items.get(c.id) ?? []),
     };
   });
-  const results = calculateBatch(batch);
+  const results = calculateBatch(batch, { explain: false });
   const upd = ctx.db.prepare('UPDATE exhibition_claim SET calc_fen = ?, calc_rule_version = ? WHERE id = ?');
-  const out: Array<{ claim: ClaimRow; before: number; after: number }> = [];
+  const out: Array<{ claim: CalcClaimRow; before: number; after: number }> = [];
   for (const c of claims) {
     const r = results.get(c.id);
     if (!r) continue;

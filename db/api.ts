@@ -13,6 +13,7 @@ import { parseInput } from './validate.js';
 import { writeWorkbook } from './excel/write.js';
 import { trainingOperations } from './training/api.js';
 import { townOperations } from './towns/api.js';
+import { exhibitionOperations } from './exhibitions/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -110,6 +111,7 @@ export const operations = {
   // Domain areas add their tables here, one line each: ...townOperations, ...trainingOperations, ...
   ...trainingOperations,
   ...townOperations,
+  ...exhibitionOperations,
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

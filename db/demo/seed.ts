@@ -7,6 +7,7 @@ import { createUser } from '../auth/users.js';
 import { seedDemoEnterprises, ZEZHOU } from './enterprises.js';
 import { seedDemoTraining } from '../training/demo.js';
 import { seedDemoTowns } from '../towns/cli.js';
+import { seedDemoExhibitions } from '../exhibitions/seed.js';
 
 export { seedDemoEnterprises } from './enterprises.js';
 
@@ -35,6 +36,7 @@ export const DEMO_SEEDERS: DemoSeeder[] = [
   { area: '企业库', seed: (ctx, opts) => ({ ...seedDemoEnterprises(ctx, opts.enterprises) }) },
   { area: '专业镇', seed: (ctx) => ({ towns: seedDemoTowns(ctx).towns }) },
   { area: '企业培训', seed: (ctx) => ({ ...seedDemoTraining(ctx) }) },
+  { area: '参展补贴', seed: (ctx) => { const r = seedDemoExhibitions(ctx); return { fairs: r.fairs, claims: r.claims }; } },
 ];
 
 export interface DemoLedgerInfo {

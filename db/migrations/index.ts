@@ -3,6 +3,7 @@ import { up as m0001 } from './0001-foundation.js';
 import { up as m0002 } from './0002-sanctions.js';
 import { up as m0003 } from './0003-towns.js';
 import { up as m0004 } from './0004-training.js';
+import { up as m0005 } from './0005-exhibitions.js';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'sanctions', up: m0002 },
   { version: 3, name: 'towns', up: m0003 },
   { version: 4, name: 'training', up: m0004 },
+  { version: 5, name: 'exhibitions', up: m0005 },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,75 +1,46 @@
 import { useMemo, type ReactNode } from 'react';
 import { Layout, Menu, Dropdown, Button, Space, Typography, Result } from 'antd';
-import {
-  ShopOutlined,
-  LockOutlined,
-  LogoutOutlined,
-  UserOutlined,
-  TeamOutlined,
-  AuditOutlined,
-  DatabaseOutlined,
-  SettingOutlined,
-  SafetyOutlined,
-} from '@ant-design/icons';
+import { LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import type { MenuProps } from 'antd';
 import type { AppStatus } from '../../db/host';
 import { useApp, ROLE_LABEL, LEVEL_LABEL, hasRole } from './stores/app';
 import { useRoute, navigate, match } from './stores/route';
-import { EnterpriseListPage } from './features/enterprises/EnterpriseListPage';
-import { EnterpriseDetailPage } from './features/enterprises/EnterpriseDetailPage';
-import { UsersPage } from './features/system/UsersPage';
-import { AuditPage } from './features/system/AuditPage';
-import { BackupPage } from './features/system/BackupPage';
-import { SanctionsPage } from './features/system/SanctionsPage';
+import { AREAS } from './features/areas';
+import type { MenuDef } from './features/registry';
 
-interface RouteDef {
-  pattern: string;
-  render(params: Record<string, string>): ReactNode;
-  min?: 'clerk' | 'reviewer' | 'admin';
+type Item = Required<MenuProps>['items'][number];
+
+function toItem(m: MenuDef, role: string): Item | null {
+  if (m.min && !hasRole(role, m.min)) return null;
+  const children = m.children?.map((c) => toItem(c, role)).filter((c): c is Item => !!c);
+  return { key: m.key, icon: m.icon, label: m.label, ...(children ? { children } : {}) } as Item;
 }
-
-const ROUTES: RouteDef[] = [
-  { pattern: '/enterprises', render: () => <EnterpriseListPage /> },
-  { pattern: '/enterprises/:id', render: (p) => <EnterpriseDetailPage id={Number(p.id)} /> },
-  { pattern: '/sanctions', render: () => <SanctionsPage /> },
-  { pattern: '/system/users', render: () => <UsersPage />, min: 'admin' },
-  { pattern: '/system/audit', render: () => <AuditPage />, min: 'reviewer' },
-  { pattern: '/system/backup', render: () => <BackupPage />, min: 'clerk' },
-];
 
 export function Shell({ status }: { status: AppStatus }) {
   const path = useRoute((s) => s.path);
   const { logout, lock } = useApp();
   const user = status.session.user!;
   const office = status.office!;
-
-  const menu = useMemo(
-    () =>
-      [
-        { key: '/enterprises', icon: <ShopOutlined />, label: '企业库' },
-        { key: '/sanctions', icon: <SafetyOutlined />, label: '处理措施' },
-        {
-          key: 'system',
-          icon: <SettingOutlined />,
-          label: '系统',
-          children: [
-            hasRole(user.role, 'admin') && { key: '/system/users', icon: <TeamOutlined />, label: '用户管理' },
-            hasRole(user.role, 'reviewer') && { key: '/system/audit', icon: <AuditOutlined />, label: '审计日志' },
-            { key: '/system/backup', icon: <DatabaseOutlined />, label: '备份与恢复' },
-          ].filter(Boolean) as Array<{ key: string; icon: ReactNode; label: string }>,
-        },
-      ],
-    [user.role],
-  );
+  const routes = useMemo(() => AREAS.flatMap((a) => a.routes), []);
+  const menu = useMemo(() => AREAS.map((a) => toItem(a.menu, user.role)).filter((i): i is Item => !!i), [user.role]);
 
   let content: ReactNode = <Result status="404" title="页面不存在" />;
-  for (const r of ROUTES) {
+  let bare = false;
+  for (const r of routes) {
     const params = match(r.pattern, path);
     if (params) {
-      content = r.min && !hasRole(user.role, r.min) ? <Result status="403" title="没有权限" subTitle={`需要${ROLE_LABEL[r.min]}权限`} /> : r.render(params);
+      content =
+        r.min && !hasRole(user.role, r.min) ? <Result status="403" title="没有权限" subTitle={`需要${ROLE_LABEL[r.min]}权限`} /> : r.render(params);
+      bare = !!r.bare;
       break;
     }
   }
-  const selected = ROUTES.map((r) => r.pattern.split('/:')[0]!).filter((p) => path.startsWith(p)).sort((a, b) => b.length - a.length)[0] ?? path;
+  if (bare) return <div className="print-page">{content}</div>;
+  const selected =
+    routes
+      .map((r) => r.pattern.split('/:')[0]!)
+      .filter((p) => path === p || path.startsWith(`${p}/`))
+      .sort((a, b) => b.length - a.length)[0] ?? path;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -77,7 +48,14 @@ export function Shell({ status }: { status: AppStatus }) {
         <div style={{ padding: '16px 16px 12px' }} className="brand">
           县域产业台账
         </div>
-        <Menu theme="dark" mode="inline" selectedKeys={[selected]} defaultOpenKeys={['system']} items={menu} onClick={(e) => navigate(e.key)} />
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[selected]}
+          defaultOpenKeys={AREAS.filter((a) => a.menu.children).map((a) => a.menu.key)}
+          items={menu}
+          onClick={(e) => navigate(e.key)}
+        />
       </Layout.Sider>
       <Layout>
         <Layout.Header
@@ -94,12 +72,7 @@ export function Shell({ status }: { status: AppStatus }) {
             <Button icon={<LockOutlined />} onClick={() => void lock()} title="锁定屏幕">
               锁定
             </Button>
-            <Dropdown
-              menu={{
-                items: [{ key: 'logout', icon: <LogoutOutlined />, label: '退出登录' }],
-                onClick: () => void logout(),
-              }}
-            >
+            <Dropdown menu={{ items: [{ key: 'logout', icon: <LogoutOutlined />, label: '退出登录' }], onClick: () => void logout() }}>
               <Button icon={<UserOutlined />} data-testid="user-menu">
                 {user.displayName}（{ROLE_LABEL[user.role]}）
               </Button>

@@ -1,0 +1,6 @@
+import type { FeatureArea } from './registry';
+import { enterpriseArea } from './enterprises';
+import { sanctionsArea, systemArea } from './system';
+
+// Each domain area adds one import and one entry here.
+export const AREAS: FeatureArea[] = [enterpriseArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);

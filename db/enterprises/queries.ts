@@ -3,8 +3,19 @@ import type { EnterpriseRow, ListQuery, TierRow } from './schema.js';
 
 type Filters = Required<Pick<ListQuery, 'status'>> & Omit<ListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'status'>;
 
+const TOKEN = /[\p{L}\p{N}]/u;
+
+/** Letters and digits only, lower case: what a search term and the indexed text are compared on. */
+export function searchKey(text: string): string {
+  return Array.from(text.toLowerCase()).filter((c) => TOKEN.test(c)).join('');
+}
+
+/**
+ * Name, code, pinyin initials and full pinyin, one character per token (the FTS5 index in migration 1 reads
+ * this column). Parts are separated by ' | ' so the verification in whereFor() cannot match across them.
+ */
 export function searchText(row: Pick<EnterpriseRow, 'name' | 'uscc' | 'name_initials' | 'name_pinyin'>): string {
-  return `${row.name}\u0001${row.uscc.toLowerCase()}\u0001${row.name_initials}\u0001${row.name_pinyin}`;
+  return [row.name, row.uscc, row.name_initials, row.name_pinyin].map((p) => Array.from(searchKey(p)).join(' ')).join(' | ');
 }
 
 /** WHERE clause and parameters for the list filters; the search term goes against one precomputed column. */
@@ -46,9 +57,14 @@ export function whereFor(f: Filters, today: string): { sql: string; params: Reco
     params.tier = f.tier_code;
     params.today = today;
   }
-  if (f.q) {
-    parts.push('instr(e.search_text, @q) > 0');
-    params.q = /^[\x20-\x7e]+$/.test(f.q) ? f.q.toLowerCase().replace(/\s+/g, '') : f.q;
+  const key = f.q ? searchKey(f.q) : '';
+  if (key) {
+    // The phrase query finds rows whose tokens appear in order; instr() on the candidates then rules out a
+    // phrase that ran across two parts (end of the name + start of the code).
+    parts.push(`e.id IN (SELECT rowid FROM enterprise_fts WHERE enterprise_fts MATCH @fts)
+      AND instr(replace(e.search_text, ' ', ''), @q) > 0`);
+    params.fts = `"${Array.from(key).join(' ')}"`;
+    params.q = key;
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

@@ -22,12 +22,28 @@ interface DemoMember {
   tier?: { code: string; level: 'national' | 'provincial'; from: string };
 }
 
+/**
+ * Members come from the registry when it already holds a suitable enterprise (the demo ledger seeds 300):
+ * same county and industry, not yet a member of another town. Only an empty registry gets invented ones.
+ */
 function member(ctx: Ctx, townId: number, m: DemoMember, joined: string): void {
+  const fromRegistry = ctx.db
+    .prepare(
+      `SELECT e.id FROM enterprise e WHERE e.region_code = ? AND e.industry_code = ? AND e.status = 'active'
+         AND NOT EXISTS (SELECT 1 FROM town_member tm WHERE tm.enterprise_id = e.id)
+       ORDER BY (e.scale = ?) DESC, e.id LIMIT 1`,
+    )
+    .pluck()
+    .get(COUNTY, m.industry, m.scale) as number | undefined;
+  if (fromRegistry !== undefined) {
+    addMember(ctx, { town_id: townId, enterprise_id: fromRegistry, role: m.role, joined_on: joined });
+    return;
+  }
   const uscc = withCheckChar(`91${COUNTY}MA0TW${String(m.n).padStart(4, '0')}`);
   const e =
     getByUscc(ctx.db, uscc) ??
     createEnterprise(ctx, { uscc, name: m.name, region_code: COUNTY, scale: m.scale, industry_code: m.industry, address: `泽州县${DEMO}` });
-  if (m.tier) addTier(ctx, { enterprise_id: e.id, tier_code: m.tier.code, level: m.tier.level, valid_from: m.tier.from, doc_no: `演示文号${m.n}` });
+  if (m.tier) addTier(ctx, { enterprise_id: e.id, tier_code: m.tier.code, level: m.tier.level, valid_from: m.tier.from, doc_no: `演示文号${m.n}`, granted_by: m.tier.level === 'national' ? '工业和信息化部' : '山西省工业和信息化厅' });
   addMember(ctx, { town_id: townId, enterprise_id: e.id, role: m.role, joined_on: joined });
 }
 
@@ -122,7 +138,7 @@ export function seedDemoTowns(ctx: Ctx): SeedSummary {
     }
     for (const m of [
       { n: 11, name: '泽州县演示矿山装备有限公司', scale: 'above', industry: '3511', role: 'leader' },
-      { n: 12, name: '泽州县演示液压件有限公司', scale: 'below', industry: '3444', role: 'supporting' },
+      { n: 12, name: '泽州县演示液压件有限公司', scale: 'below', industry: '3443', role: 'supporting' },
     ] satisfies DemoMember[]) {
       member(ctx, eq.id, m, '2023-06-01');
     }

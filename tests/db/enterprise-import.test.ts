@@ -224,7 +224,7 @@ describe('enterprise import: rows', () => {
     const last = db.prepare(`SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1`).get() as { action: string; detail: string };
     expect(last.action).toBe('enterprise.import');
     expect(JSON.parse(last.detail)).toMatchObject({ file: '更新.xlsx', rows: 4, created: 1, updated: 2, update_existing: true });
-    const e = db.prepare('SELECT contact_phone, search_text FROM enterprise WHERE uscc = ?').get(code(1)) as { contact_phone: string; search_text: string };
+    const e = db.prepare('SELECT contact_phone, name_initials AS search_text FROM enterprise WHERE uscc = ?').get(code(1)) as { contact_phone: string; search_text: string };
     expect(e.contact_phone).toBe('13803561111');
     expect(e.search_text).toContain('zzxd1zzyxgs');
     expect(verifyAudit(db).ok).toBe(true);

@@ -76,6 +76,33 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       ).toThrow(/CHECK/);
     },
   },
+  3: {
+    before: (db) => FROM_PREVIOUS[2]!.before(db),
+    after(db) {
+      expect(db.prepare('SELECT name FROM enterprise WHERE uscc = ?').pluck().get(USCC)).toBe('泽州县金鼎铸造有限公司');
+      for (const t of ['town', 'town_designation', 'town_transition', 'town_member', 'town_year', 'town_rule_set', 'town_assessment']) {
+        expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck().get(t)).toMatch(/STRICT/);
+      }
+      // The shipped default rule sets (national 119号 standard and the 云南 variant) arrive with the migration.
+      expect(db.prepare('SELECT count(*) FROM town_rule_set').pluck().get()).toBeGreaterThanOrEqual(2);
+    },
+  },
+  4: {
+    before: (db) => FROM_PREVIOUS[2]!.before(db),
+    after(db) {
+      expect(db.prepare('SELECT count(*) FROM enterprise').pluck().get()).toBe(1);
+      expect(db.prepare('SELECT count(*) FROM subsidy_rule_set WHERE is_sample = 1').pluck().get()).toBe(5);
+      expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'training_money'`).pluck().get()).toMatch(/STRICT/);
+    },
+  },
+  5: {
+    before: (db) => FROM_PREVIOUS[2]!.before(db),
+    after(db) {
+      expect(db.prepare('SELECT count(*) FROM enterprise').pluck().get()).toBe(1);
+      expect(db.prepare('SELECT count(*) FROM exhibition_rule_set').pluck().get()).toBeGreaterThanOrEqual(5);
+      expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'exhibition_claim'`).pluck().get()).toMatch(/STRICT/);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -348,7 +348,7 @@ export function seedDemoEnterprises(ctx: Ctx, n = 300, baseSeed = 20_140_525): S
           gid: uuidv7(ctx.clock), uscc: checked.uscc, uscc_override_reason: null, name: data.name, name_initials: py.initials,
           name_pinyin: py.full, region_code: data.region_code, township: data.township, address: data.address,
           industry_code: data.industry_code, scale: data.scale, legal_rep: data.legal_rep, contact_name: data.contact_name,
-          contact_phone: data.contact_phone, status: 'active', status_reason: null, created_at: now, created_by: ctx.actor.username,
+          contact_phone: data.contact_phone, status: 'active' as const, status_reason: null, created_at: now, created_by: ctx.actor.username,
           updated_at: now, updated_by: ctx.actor.username,
         };
         const id = Number(insert.run({ ...row, search_text: q.searchText(row) }).lastInsertRowid);

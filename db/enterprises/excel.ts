@@ -193,7 +193,7 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
       let id = existing.get(p.uscc);
       if (id === undefined) {
         const row = {
-          ...base, gid: uuidv7(ctx.clock), uscc: p.uscc, uscc_override_reason: p.overrideReason, status: 'active',
+          ...base, gid: uuidv7(ctx.clock), uscc: p.uscc, uscc_override_reason: p.overrideReason, status: 'active' as const,
           status_reason: null, created_at: now, created_by: ctx.actor.username, updated_at: now, updated_by: ctx.actor.username,
         };
         id = Number(insert.run({ ...row, search_text: q.searchText(row) }).lastInsertRowid);
@@ -205,7 +205,7 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
           'name', 'region_code', 'township', 'address', 'industry_code', 'scale', 'legal_rep', 'contact_name', 'contact_phone',
         ]);
         if (Object.keys(changes).length) {
-          update.run({ ...base, search_text: q.searchText({ ...base, uscc: p.uscc }), updated_at: now, updated_by: ctx.actor.username, id });
+          update.run({ ...base, search_text: q.searchText({ ...base, uscc: p.uscc, status: before.status }), updated_at: now, updated_by: ctx.actor.username, id });
           audit(ctx, 'enterprise.update', 'enterprise', id, { changes, via: `导入 ${opts.fileName} 第 ${p.row} 行` });
           summary.updated++;
         } else summary.unchanged++;

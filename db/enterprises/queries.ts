@@ -10,16 +10,37 @@ export function searchKey(text: string): string {
   return Array.from(text.toLowerCase()).filter((c) => TOKEN.test(c)).join('');
 }
 
+/** A token no search can produce (search tokens are one or two characters): phrases cannot run across parts. */
+const PART_BREAK = ' brk ';
+
+const chars = (s: string) => Array.from(s).join(' ');
+/** Overlapping pairs: letters and digits come from small alphabets, so single-character tokens would be too common. */
+const pairs = (s: string) => {
+  const c = Array.from(s);
+  return c.length < 2 ? c.join('') : c.slice(1).map((x, i) => c[i]! + x).join(' ');
+};
+
 /**
- * Name, code, pinyin initials and full pinyin, one character per token (the FTS5 index in migration 1 reads
- * this column). Parts are separated by ' | ' so the verification in whereFor() cannot match across them.
+ * The FTS5 index (migration 1) reads this column: the name one character per token, the code and the pinyin
+ * initials as overlapping pairs, so a phrase query is an exact substring search within each part. Full pinyin
+ * stays out: initials already find 泽州铸造 from "zzzz".
  */
-export function searchText(row: Pick<EnterpriseRow, 'name' | 'uscc' | 'name_initials' | 'name_pinyin'>): string {
-  return [row.name, row.uscc, row.name_initials, row.name_pinyin].map((p) => Array.from(searchKey(p)).join(' ')).join(' | ');
+export function searchText(row: Pick<EnterpriseRow, 'name' | 'uscc' | 'name_initials' | 'status'>): string {
+  const parts = [chars(searchKey(row.name)), pairs(searchKey(row.uscc)), pairs(searchKey(row.name_initials))].join(PART_BREAK);
+  // The status as a token of its own lets the index count 「铸造」 among active enterprises by itself.
+  return `${parts}${PART_BREAK}${STATUS_TOKEN[row.status]}`;
+}
+
+const STATUS_TOKEN = { active: 'ztactive', inactive: 'ztinactive' } as const;
+
+/** A name fragment (single characters) or, from two characters on, a code or initials fragment (pairs). */
+export function ftsPhrase(key: string): string {
+  const single = `"${chars(key)}"`;
+  return Array.from(key).length < 2 ? single : `(${single} OR "${pairs(key)}")`;
 }
 
 /** WHERE clause and parameters for the list filters; the search term goes against one precomputed column. */
-export function whereFor(f: Filters, today: string): { sql: string; params: Record<string, unknown> } {
+export function whereFor(f: Filters, today: string): { sql: string; params: Record<string, unknown>; filters: string[]; fts: string | null } {
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
   if (f.status !== 'all') {
@@ -57,16 +78,13 @@ export function whereFor(f: Filters, today: string): { sql: string; params: Reco
     params.tier = f.tier_code;
     params.today = today;
   }
+  const filters = parts.filter((p) => p !== 'e.status = @status');
   const key = f.q ? searchKey(f.q) : '';
   if (key) {
-    // The phrase query finds rows whose tokens appear in order; instr() on the candidates then rules out a
-    // phrase that ran across two parts (end of the name + start of the code).
-    parts.push(`e.id IN (SELECT rowid FROM enterprise_fts WHERE enterprise_fts MATCH @fts)
-      AND instr(replace(e.search_text, ' ', ''), @q) > 0`);
-    params.fts = `"${Array.from(key).join(' ')}"`;
-    params.q = key;
+    parts.push('e.id IN (SELECT rowid FROM enterprise_fts WHERE enterprise_fts MATCH @fts)');
+    params.fts = ftsPhrase(key) + (f.status === 'all' ? '' : ` AND ${STATUS_TOKEN[f.status]}`);
   }
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params, filters, fts: key ? (params.fts as string) : null };
 }
 
 const SORT_SQL: Record<string, string> = {
@@ -83,23 +101,39 @@ export interface ListedEnterprise extends EnterpriseRow {
   tiers: string | null;
 }
 
+/** Below this many matches a search is read from the index hits and sorted; above it, read in list order. */
+const NARROW = 3000;
+
 export function listPage(
   db: Database,
   q: Required<Pick<ListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'status'>> & ListQuery,
   today: string,
 ): { rows: ListedEnterprise[]; total: number } {
   const w = whereFor(q, today);
-  const total = db.prepare(`SELECT count(*) FROM enterprise e ${w.sql}`).pluck().get(w.params) as number;
-  const order = `${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'}, e.id ${q.order === 'asc' ? 'ASC' : 'DESC'}`;
+  // With a search, start from the index hits (CROSS JOIN keeps that order): counting 45,000 hits of 「铸造」 is
+  // then 45,000 rowid lookups, not a pass over every enterprise.
+  const from = w.fts
+    ? `enterprise_fts f CROSS JOIN enterprise e ON e.id = f.rowid WHERE ${['f.enterprise_fts MATCH @fts', ...w.filters].join(' AND ')}`
+    : `enterprise e ${w.sql}`;
+  // A search with no other filter is counted by the index alone (the status is one of its tokens).
+  const countSql =
+    w.fts && w.filters.length === 0 ? 'SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH @fts' : `SELECT count(*) FROM ${from}`;
+  const total = db.prepare(countSql).pluck().get(w.params) as number;
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const narrow = total <= NARROW;
+  // Few matches: fetch them through the filter's index and sort (unary + keeps SQLite from walking the
+  // whole order index instead). Many matches: walk the order index and stop after one page.
+  const order = narrow ? `+${SORT_SQL[q.sort]} ${dir}, +e.id ${dir}` : `${SORT_SQL[q.sort]} ${dir}, e.id ${dir}`;
+  const pageFrom = w.fts && narrow ? from : `enterprise e ${w.sql}`;
   const rows = db
     .prepare(
       `SELECT e.*, r.name AS region_name, i.name AS industry_name,
         (SELECT group_concat(tt.name, '、') FROM enterprise_tier t JOIN tier_type tt ON tt.code = t.tier_code
           WHERE t.enterprise_id = e.id AND t.revoked_at IS NULL AND (t.valid_to IS NULL OR t.valid_to >= @today)) AS tiers
-       FROM (SELECT e.* FROM enterprise e ${w.sql} ORDER BY ${order} LIMIT @limit OFFSET @offset) e
+       FROM (SELECT e.* FROM ${pageFrom} ORDER BY ${order} LIMIT @limit OFFSET @offset) e
        LEFT JOIN region r ON r.code = e.region_code
        LEFT JOIN industry i ON i.code = e.industry_code
-       ORDER BY ${order}`,
+       ORDER BY ${order.replaceAll('+', '')}`,
     )
     .all({ ...w.params, today, limit: q.pageSize, offset: (q.page - 1) * q.pageSize }) as ListedEnterprise[];
   for (const r of rows) delete (r as Partial<{ search_text: string }>).search_text;

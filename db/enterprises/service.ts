@@ -61,7 +61,7 @@ export function createEnterprise(ctx: Ctx, raw: unknown): EnterpriseRow {
       legal_rep: data.legal_rep,
       contact_name: data.contact_name,
       contact_phone: data.contact_phone,
-      status: 'active',
+      status: 'active' as const,
       status_reason: null,
       created_at: now,
       created_by: ctx.actor.username,
@@ -133,8 +133,8 @@ export function setEnterpriseStatus(ctx: Ctx, raw: unknown): EnterpriseRow {
   if (before.status === input.status) return before;
   return ctx.db.transaction(() => {
     ctx.db
-      .prepare('UPDATE enterprise SET status = ?, status_reason = ?, updated_at = ?, updated_by = ? WHERE id = ?')
-      .run(input.status, input.reason, isoTimestamp(ctx.clock.now()), ctx.actor.username, input.id);
+      .prepare('UPDATE enterprise SET status = ?, status_reason = ?, search_text = ?, updated_at = ?, updated_by = ? WHERE id = ?')
+      .run(input.status, input.reason, q.searchText({ ...before, status: input.status }), isoTimestamp(ctx.clock.now()), ctx.actor.username, input.id);
     audit(ctx, input.status === 'inactive' ? 'enterprise.deactivate' : 'enterprise.reactivate', 'enterprise', input.id, {
       reason: input.reason,
     });

@@ -151,7 +151,7 @@ const enterpriseList: Section = {
         const row = {
           gid: uuidv7(clock), uscc: i.uscc, uscc_override_reason: null, name: i.name, name_initials: py.initials, name_pinyin: py.full,
           region_code: i.region_code, township: i.township ?? null, address: i.address ?? null, industry_code: i.industry_code, scale: i.scale,
-          legal_rep: i.legal_rep ?? null, contact_name: i.contact_name ?? null, contact_phone: i.contact_phone ?? null, status: 'active',
+          legal_rep: i.legal_rep ?? null, contact_name: i.contact_name ?? null, contact_phone: i.contact_phone ?? null, status: 'active' as const,
           status_reason: null, created_at: now, created_by: 'bench', updated_at: now, updated_by: 'bench',
         };
         const id = insert.run({ ...row, search_text: q.searchText(row) }).lastInsertRowid;
@@ -179,7 +179,7 @@ const enterpriseList: Section = {
       }
       report.figure(`${label}（${total} 条）`, median(times), 'ms 中位数', { kind: 'max', value: 30 });
       if (median(times) > 30) {
-        const w = whereFor({ status: 'active', ...query }, isoDate(clock.now()));
+        const w = whereFor({ status: 'active' as const, ...query }, isoDate(clock.now()));
         const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM enterprise e ${w.sql}`).all(w.params) as Array<{ detail: string }>;
         report.note(`查询计划（计数）：${plan.map((p) => p.detail).join('；')}`);
       }

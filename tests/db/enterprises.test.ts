@@ -87,6 +87,10 @@ describe('enterprise registry', () => {
     svc.setEnterpriseStatus(ctx(), { id: e.id, status: 'inactive', reason: '注销' });
     expect(svc.listEnterprises(ctx(), {}).total).toBe(0);
     expect(svc.listEnterprises(ctx(), { status: 'all' }).total).toBe(1);
+    // The search index follows the status change: an inactive enterprise is found only when asked for.
+    expect(svc.listEnterprises(ctx(), { q: '金鼎' }).total).toBe(0);
+    expect(svc.listEnterprises(ctx(), { q: '金鼎', status: 'inactive' }).rows.map((r) => r.id)).toEqual([e.id]);
+    expect(svc.listEnterprises(ctx(), { q: 'jd', status: 'all' }).total).toBe(1);
     const bad = err(() => svc.addTier(ctx(), { enterprise_id: e.id, tier_code: 'zjtx_sme', level: 'provincial', valid_from: '2025-01-01', valid_to: '2024-01-01' }));
     expect(bad.message).toContain('有效期止');
   });

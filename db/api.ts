@@ -68,7 +68,7 @@ export const operations = {
     access: 'clerk',
     job: true,
     run: async (ctx, i: z.input<typeof import('./enterprises/schema.js').listQuery>): Promise<FileOutput> => {
-      const r = await enterpriseExcel.exportEnterprises(ctx, { ...i, page: 1, pageSize: 20 });
+      const r = await enterpriseExcel.exportEnterprises(ctx, { ...i, page: 1, pageSize: 20 }, ctx.progress);
       return toFile(r.fileName, r.bytes);
     },
   }),

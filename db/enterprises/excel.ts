@@ -263,9 +263,15 @@ export async function enterpriseTemplate(ctx: Pick<Ctx, 'db'>): Promise<Buffer> 
 }
 
 /** The current filtered list in the template's columns, so the file can be edited in Excel or WPS and imported back. */
-export async function exportEnterprises(ctx: Ctx, rawQuery: unknown): Promise<{ fileName: string; bytes: Buffer; count: number }> {
+export async function exportEnterprises(
+  ctx: Ctx,
+  rawQuery: unknown,
+  onProgress: (done: number, total: number | null, phase: string) => void = () => {},
+): Promise<{ fileName: string; bytes: Buffer; count: number }> {
   const f = listQuery.parse(rawQuery ?? {});
   const today = isoDate(ctx.clock.now());
+  const total = q.listPage(ctx.db, { ...f, page: 1, pageSize: 1 }, today).total;
+  onProgress(0, total, '导出企业名录');
   const latestTier = ctx.db.prepare(
     `SELECT tt.name, t.level, t.doc_no, t.valid_from, t.valid_to FROM enterprise_tier t JOIN tier_type tt ON tt.code = t.tier_code
      WHERE t.enterprise_id = ? AND t.revoked_at IS NULL ORDER BY t.valid_from DESC, t.id DESC LIMIT 1`,
@@ -273,7 +279,7 @@ export async function exportEnterprises(ctx: Ctx, rawQuery: unknown): Promise<{ 
   let count = 0;
   const rows = function* () {
     for (const e of q.iterateFiltered(ctx.db, f, today)) {
-      count++;
+      if (++count % 2000 === 0) onProgress(count, total, '导出企业名录');
       const t = latestTier.get(e.id) as
         | { name: string; level: keyof typeof TIER_LEVEL_LABEL; doc_no: string | null; valid_from: string; valid_to: string | null }
         | undefined;

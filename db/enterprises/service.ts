@@ -28,7 +28,8 @@ function validated(ctx: Ctx, raw: unknown) {
   const checked = checkEnterprise(data, loadLookups(ctx.db), ctx.actor);
   if (checked.issues.length) {
     const f = checked.issues[0]!;
-    throw new AppError('VALIDATION', `「${f.label}」${f.message}`, checked.issues);
+    const text = f.message.startsWith(f.label) ? f.message : `「${f.label}」${f.message}`;
+    throw new AppError('VALIDATION', text + (checked.issues.length > 1 ? `（另有 ${checked.issues.length - 1} 处问题）` : ''), checked.issues);
   }
   return { data, ...checked };
 }
@@ -162,7 +163,15 @@ export function getEnterprise(ctx: Ctx, id: number): EnterpriseDetail {
     )
     .get(e.region_code, e.industry_code) as { region_name: string | null; industry_name: string | null };
   const tiers = q.tiersOf(ctx.db, id);
+  // An import writes one entry for all the rows it created (first_id..last_id): show it on each of them.
+  const imported = ctx.db
+    .prepare(
+      `SELECT * FROM audit_log WHERE action = 'enterprise.import'
+         AND json_extract(detail, '$.first_id') <= ? AND json_extract(detail, '$.last_id') >= ?`,
+    )
+    .all(id, id) as AuditEntry[];
   const history = [
+    ...imported,
     ...auditForEntity(ctx.db, 'enterprise', String(id)),
     ...tiers.flatMap((t) => auditForEntity(ctx.db, 'enterprise_tier', String(t.id))),
   ].sort((a, b) => b.seq - a.seq);

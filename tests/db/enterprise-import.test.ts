@@ -1,3 +1,6 @@
+import { ADMIN } from '../helpers.js';
+import { getEnterprise } from '../../db/enterprises/service.js';
+import { fixedClock } from '../../db/clock.js';
 // Importing an enterprise list from Excel: every bad file and bad row gets a clear message and nothing is written.
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
@@ -180,6 +183,12 @@ describe('enterprise import: rows', () => {
       { tier_code: 'high_tech', level: 'national', doc_no: null, valid_from: '2023-12-12', valid_to: '2026-12-11' },
       { tier_code: 'zjtx_sme', level: 'provincial', doc_no: null, valid_from: '2025-01-05', valid_to: null },
     ]);
+    // The one audit entry of the import shows in the history of every enterprise it created.
+    const ids = db.prepare('SELECT id FROM enterprise ORDER BY id').pluck().all() as number[];
+    for (const id of ids) {
+      const h = getEnterprise({ db, clock: fixedClock('2026-03-01T00:00:00Z'), actor: ADMIN, dataDir: null }, id).history;
+      expect(h.map((e) => e.action)).toContain('enterprise.import');
+    }
   });
 
   it('refuses bad tier cells: unknown type, missing level, impossible dates', async () => {

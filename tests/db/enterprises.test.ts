@@ -30,6 +30,7 @@ describe('enterprise registry', () => {
     expect(detail.enterprise.region_name).toBe('泽州县');
     expect(detail.enterprise.industry_name).toBe('黑色金属铸造');
     expect(detail.history.map((h) => h.action)).toEqual(['enterprise.create']);
+    expect(() => svc.createEnterprise(ctx(CLERK), base(good(1)))).toThrow(/已登记为/);
     expect(verifyAudit(db).ok).toBe(true);
   });
 

@@ -16,6 +16,7 @@ export const TIER_LEVEL: Record<string, string> = { national: '国家级', provi
 
 const ACTION: Record<string, string> = {
   'enterprise.create': '登记',
+  'enterprise.import': '导入登记',
   'enterprise.update': '修改',
   'enterprise.deactivate': '停用',
   'enterprise.reactivate': '恢复',
@@ -32,6 +33,7 @@ function describe(e: AuditEntry): string {
       .join('；') + (d.via ? `（${String(d.via)}）` : '');
   }
   if (d.reason) return `原因：${String(d.reason)}`;
+  if (e.action === 'enterprise.import') return `文件 ${String(d.file)}（共 ${String(d.rows)} 行）`;
   if (d.tier) return `${String(d.tier)} ${TIER_LEVEL[String(d.level)] ?? ''} ${d.doc_no ? String(d.doc_no) : ''}`;
   return '';
 }

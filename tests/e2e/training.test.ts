@@ -12,14 +12,12 @@ import { launchBrowser, newPage, shot, SHOTS, startApp, type App } from './harne
 import { syntheticIdNo } from '../../db/idcard/idcard.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const iso = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+// Dates as the server counts them (China Standard Time).
+const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const monthsFrom = (n: number) => {
-  const d = new Date();
-  d.setDate(1);
-  d.setMonth(d.getMonth() + n);
-  return iso(d);
+  const m = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 + n;
+  return `${Math.floor(m / 12)}-${pad((m % 12) + 1)}-01`;
 };
-const today = iso(new Date());
 const START = monthsFrom(-2);
 const END = monthsFrom(10);
 
@@ -45,6 +43,7 @@ async function pickDate(page: Page, scope: ReturnType<Page['locator']>, id: stri
   await input.click();
   await input.fill(value);
   await input.press('Enter');
+  await input.press('Escape');
 }
 
 describe('training: apprenticeship plan, roster, certificates, settlement, sanction, ledger', () => {

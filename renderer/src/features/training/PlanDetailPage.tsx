@@ -143,9 +143,20 @@ export function PlanDetailPage({ id }: { id: number }) {
                         </Tooltip>
                       ),
                     },
-                    { title: '手机号', dataIndex: 'phone', width: 120 },
-                    { title: '劳动合同', width: 200, render: (_: unknown, r) => (r.contract_start ? `${r.contract_start} 至 ${r.contract_end ?? '无固定期限'}` : '—') },
-                    { title: '社保', width: 110, render: (_: unknown, r) => (r.social_insurance_verified ? `已核验 ${r.social_insurance_date ?? ''}` : <Tag color="orange">未核验</Tag>) },
+                    { title: '手机号', dataIndex: 'phone', width: 115 },
+                    { title: '劳动合同', width: 190, render: (_: unknown, r) => (r.contract_start ? `${r.contract_start} 至 ${r.contract_end ?? '无固定期限'}` : '—') },
+                    {
+                      title: '社保',
+                      width: 80,
+                      render: (_: unknown, r) =>
+                        r.social_insurance_verified ? (
+                          <Tooltip title={`核验日期 ${r.social_insurance_date ?? ''}`}>
+                            <Tag color="green">已核验</Tag>
+                          </Tooltip>
+                        ) : (
+                          <Tag color="orange">未核验</Tag>
+                        ),
+                    },
                     { title: '出勤', width: 110, render: (_: unknown, r) => `${r.sessions_attended} 次 / ${r.hours_attended} 学时` },
                     {
                       title: '结果',
@@ -157,21 +168,24 @@ export function PlanDetailPage({ id }: { id: number }) {
                       title: '证书',
                       render: (_: unknown, r) =>
                         r.certificate ? (
-                          <span>
-                            {LEVEL_LABEL[r.certificate.level]} <span className="mono">{r.certificate.cert_no}</span>
-                            {r.certificate.duplicate_of && (
-                              <Tooltip title="同一职业同一等级已补贴过一次，见「资金与结算」中的说明">
-                                <Tag color="red" style={{ marginLeft: 4 }}>
-                                  不再补贴
-                                </Tag>
-                              </Tooltip>
-                            )}
-                          </span>
+                          <div style={{ whiteSpace: 'nowrap' }}>
+                            <div>
+                              {LEVEL_LABEL[r.certificate.level]}
+                              {r.certificate.duplicate_of && (
+                                <Tooltip title="同一职业同一等级已补贴过一次，见「资金与结算」中的说明">
+                                  <Tag color="red" style={{ marginLeft: 4 }}>
+                                    不再补贴
+                                  </Tag>
+                                </Tooltip>
+                              )}
+                            </div>
+                            <div className="mono">{r.certificate.cert_no}</div>
+                          </div>
                         ) : null,
                     },
                     {
                       title: '操作',
-                      width: 150,
+                      width: 140,
                       render: (_: unknown, r) => (
                         <Space size={4}>
                           <Button size="small" type="link" disabled={!outcomeEditable} onClick={() => setOutcomeFor(r)}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, App } from 'antd';
 import type { InstitutionRow } from '../../../../db/training/schema';
 import type { RuleSetDetail } from '../../../../db/training/service';
@@ -22,6 +22,10 @@ export function PlanForm(props: { open: boolean; onClose(): void; onSaved(id: nu
   const [sanctioned, setSanctioned] = useState(false);
   const planType = Form.useWatch('plan_type', form) as keyof typeof PLAN_TYPE_LABEL | undefined;
   const { message } = App.useApp();
+  const errorRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) errorRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [error]);
 
   useEffect(() => {
     if (!props.open) return;
@@ -78,7 +82,7 @@ export function PlanForm(props: { open: boolean; onClose(): void; onSaved(id: nu
         </Space>
       }
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="plan-form-error" />}
+      <div ref={errorRef}>{error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="plan-form-error" />}</div>
       <Form form={form} layout="vertical" onKeyDown={enterToNext(() => void save())}>
         <Form.Item name="plan_type" label="培训类型" rules={[{ required: true }]}>
           <Select options={options(PLAN_TYPE_LABEL)} />

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Card, Col, InputNumber, Modal, Progress, Radio, Row, Select, Space, Statistic, Table, Tabs, App } from 'antd';
+import { Button, Card, Col, InputNumber, Modal, Progress, Radio, Row, Select, Space, Statistic, Table, Tabs, Tooltip, App } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip as ChartTooltip, XAxis, YAxis } from 'recharts';
 import type { LedgerRow, ProgressRow } from '../../../../db/training/reports';
 import type { PlanType } from '../../../../db/training/schema';
 import type { JobProgress } from '../../api/client';
@@ -13,6 +13,7 @@ import { DateInput } from './common';
 import { LEVEL_LABEL, PLAN_TYPE_LABEL, STATUS_LABEL, options, thisYear, yuan } from './format';
 
 const TYPES: PlanType[] = ['apprentice', 'skills', 'entrepreneur', 'pre_job'];
+const TYPE_SHORT: Record<PlanType, string> = { apprentice: '学徒制', skills: '技能', entrepreneur: '企业家', pre_job: '岗前' };
 const COLORS: Record<PlanType, string> = { apprentice: '#1677ff', skills: '#52c41a', entrepreneur: '#fa8c16', pre_job: '#722ed1' };
 
 export function ReportsPage() {
@@ -97,7 +98,7 @@ function Dashboard() {
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="month" />
                   <YAxis allowDecimals={false} />
-                  <Tooltip formatter={(v) => `${String(v)} 人`} />
+                  <ChartTooltip formatter={(v) => `${String(v)} 人`} />
                   <Legend />
                   {TYPES.map((t) => (
                     <Bar key={t} dataKey={`n_${t}`} name={PLAN_TYPE_LABEL[t]} stackId="n" fill={COLORS[t]} />
@@ -115,7 +116,7 @@ function Dashboard() {
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="month" />
                   <YAxis tickFormatter={(v: number) => v.toLocaleString('zh-CN')} width={80} />
-                  <Tooltip formatter={(v) => `${Number(v).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 元`} />
+                  <ChartTooltip formatter={(v) => `${Number(v).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 元`} />
                   <Legend />
                   {TYPES.map((t) => (
                     <Bar key={t} dataKey={`p_${t}`} name={PLAN_TYPE_LABEL[t]} stackId="p" fill={COLORS[t]} />
@@ -172,7 +173,7 @@ function LedgerTab() {
       setExporting(null);
     }
   };
-  const sum = (k: 'advance_fen' | 'settlement_fen' | 'recovery_order_fen') => rows.reduce((s, r) => s + r[k], 0);
+  const sum = (k: 'advance_fen' | 'settlement_fen' | 'recovery_order_fen' | 'recovery_received_fen') => rows.reduce((s, r) => s + r[k], 0);
   return (
     <div>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -196,7 +197,7 @@ function LedgerTab() {
         size="small"
         dataSource={rows}
         data-testid="ledger-table"
-        scroll={{ x: 1400 }}
+        scroll={{ x: 1100 }}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (t) => `共 ${t} 个计划` }}
         onRow={(r) => ({ onDoubleClick: () => navigate(`/training/plans/${r.id}`) })}
         summary={() => (
@@ -213,28 +214,37 @@ function LedgerTab() {
             <Table.Summary.Cell index={9} align="right">
               {yuan(sum('recovery_order_fen'))}
             </Table.Summary.Cell>
+            <Table.Summary.Cell index={10} align="right">
+              {yuan(sum('recovery_received_fen'))}
+            </Table.Summary.Cell>
           </Table.Summary.Row>
         )}
         columns={[
-          { title: '计划编号', dataIndex: 'code', width: 130, fixed: 'left' },
-          { title: '企业', dataIndex: 'enterprise_name', width: 220, ellipsis: true },
-          { title: '类型', dataIndex: 'plan_type', width: 160, render: (v: PlanType) => PLAN_TYPE_LABEL[v] },
-          { title: '职业/等级', width: 180, render: (_: unknown, r) => `${r.occupation_name} ${LEVEL_LABEL[r.target_level]}` },
-          { title: '状态', dataIndex: 'status', width: 70, render: (v: keyof typeof STATUS_LABEL) => STATUS_LABEL[v] },
-          { title: '计划/名册/结业', width: 120, render: (_: unknown, r) => `${r.planned_count} / ${r.roster_count} / ${r.completed_count}` },
+          { title: '计划编号', dataIndex: 'code', width: 120, fixed: 'left' },
+          { title: '企业', dataIndex: 'enterprise_name', ellipsis: true },
+          { title: '类型', dataIndex: 'plan_type', width: 64, render: (v: PlanType) => <Tooltip title={PLAN_TYPE_LABEL[v]}>{TYPE_SHORT[v]}</Tooltip> },
+          { title: '职业/等级', width: 140, render: (_: unknown, r) => `${r.occupation_name} ${LEVEL_LABEL[r.target_level].split('/')[1] ?? ''}` },
+          { title: '状态', dataIndex: 'status', width: 60, render: (v: keyof typeof STATUS_LABEL) => STATUS_LABEL[v] },
+          { title: '计划/名册/结业', width: 116, align: 'center', render: (_: unknown, r) => `${r.planned_count} / ${r.roster_count} / ${r.completed_count}` },
           {
             title: '证书',
-            width: 160,
-            render: (_: unknown, r) =>
-              Object.entries(r.certificates)
-                .filter(([, n]) => n > 0)
-                .map(([l, n]) => `${LEVEL_LABEL[l as keyof typeof LEVEL_LABEL].split('/')[1] ?? l} ${n}`)
-                .join('，'),
+            width: 60,
+            align: 'right',
+            render: (_: unknown, r) => {
+              const parts = Object.entries(r.certificates).filter(([, n]) => n > 0);
+              const total = parts.reduce((s, [, n]) => s + n, 0);
+              return <Tooltip title={parts.map(([l, n]) => `${LEVEL_LABEL[l as keyof typeof LEVEL_LABEL]} ${n} 本`).join('，') || undefined}>{total}</Tooltip>;
+            },
           },
-          { title: '已预拨（元）', dataIndex: 'advance_fen', width: 120, align: 'right', render: (v: number) => yuan(v) },
-          { title: '结算拨付（元）', dataIndex: 'settlement_fen', width: 120, align: 'right', render: (v: number) => yuan(v) },
-          { title: '下达收回（元）', dataIndex: 'recovery_order_fen', width: 120, align: 'right', render: (v: number) => yuan(v) },
-          { title: '退回到账（元）', dataIndex: 'recovery_received_fen', width: 120, align: 'right', render: (v: number) => yuan(v) },
+          {
+            title: '金额（元）',
+            children: [
+              { title: '预拨', dataIndex: 'advance_fen', width: 104, align: 'right', render: (v: number) => yuan(v) },
+              { title: '结算拨付', dataIndex: 'settlement_fen', width: 104, align: 'right', render: (v: number) => yuan(v) },
+              { title: '下达收回', dataIndex: 'recovery_order_fen', width: 104, align: 'right', render: (v: number) => yuan(v) },
+              { title: '退回到账', dataIndex: 'recovery_received_fen', width: 104, align: 'right', render: (v: number) => yuan(v) },
+            ],
+          },
         ]}
       />
       <Modal open={!!exporting} footer={null} closable={false} title="正在导出工作台账">

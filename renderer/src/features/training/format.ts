@@ -55,8 +55,6 @@ export function yuan(fen: number | null | undefined): string {
   return `${neg ? '-' : ''}${y}.${String(a % 100).padStart(2, '0')}`;
 }
 
-export const thisYear = () => new Date().getFullYear();
-export const todayIso = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+/** Today in China Standard Time, as the server's clock counts it (db/clock.ts isoDate), whatever the PC's zone. */
+export const todayIso = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+export const thisYear = () => Number(todayIso().slice(0, 4));

@@ -274,6 +274,30 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
     expect(text).not.toContain('打印');
   });
 
+  it('shows the rule tables; an administrator\'s bad new version is refused naming the field', async () => {
+    await page.goto(`${app.url}#/training/rules`);
+    await page.getByTestId('rule-table').getByText('示例-福建-学徒').waitFor();
+    await page.getByTestId('rule-table').locator('tr', { hasText: '演示-学徒' }).first().click();
+    await page.getByText('结业未取证（元/人）').first().waitFor();
+    await shot(page, 'training-13-rules');
+    await page.getByTestId('rule-table').locator('tr', { hasText: '演示-学徒' }).first().getByRole('button', { name: '新建版本' }).click();
+    const d = dialog('新建补贴规则版本');
+    await d.getByLabel('第 1 档取证金额').fill('-5000');
+    await d.getByRole('button', { name: '保存' }).click();
+    const err = page.getByTestId('rule-form-error');
+    await err.waitFor();
+    await expect(err.innerText()).resolves.toContain('「等级档次」金额不能为负数');
+    await shot(page, 'training-14-rule-version-refused');
+    await d.getByRole('button', { name: /取\s*消/ }).click();
+
+    await page.goto(`${app.url}#/training/institutions`);
+    await page.getByTestId('institution-table').getByText('泽州县演示职业技能培训学校').waitFor();
+    await shot(page, 'training-15-institutions');
+    await page.goto(`${app.url}#/training/courses`);
+    await page.getByTestId('course-totals').locator('tbody tr').first().waitFor();
+    await shot(page, 'training-16-courses');
+  });
+
   it('a 录入员 sees masked ID numbers', async () => {
     await page.goto(app.url);
     await page.getByTestId('user-menu').hover();

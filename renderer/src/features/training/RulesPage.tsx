@@ -274,6 +274,15 @@ function RuleForm(props: { editing: RuleSetDetail | 'new' | null; region: string
           </Col>
         </Row>
         <div style={{ fontWeight: 500, marginBottom: 8 }}>等级档次（元/人；档次之间不能重叠或留空）</div>
+        <Row gutter={8} className="muted" style={{ marginBottom: 4 }}>
+          <Col span={1}>档</Col>
+          <Col span={4}>起始等级</Col>
+          <Col span={4}>截止等级</Col>
+          <Col span={3}>档次名</Col>
+          <Col span={4}>取证</Col>
+          <Col span={4}>结业未取证</Col>
+          <Col span={3}>未结业</Col>
+        </Row>
         <Form.List name="bands">
           {(fields, { add, remove }) => (
             <>

@@ -21,6 +21,8 @@ import { enterpriseTemplate, exportEnterprises, type ImportSummary } from './ent
 import { listQuery } from './enterprises/schema.js';
 import { seedDemoLedger, seedDemoEnterprises } from './demo/seed.js';
 import type { OpName } from './api.js';
+import { trainingLedger, type RosterImportSummary } from './training/excel.js';
+import type { Settlement } from './training/service.js';
 
 /** Exit codes: 0 done; 1 a check found a problem (verify-audit) or an internal error; 2 refused (bad input). */
 export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -86,6 +88,11 @@ interface Command {
   /** Names of the required positional arguments, in Chinese. */
   positional?: string[];
   run(env: Env): Promise<Outcome>;
+}
+
+function positiveInt(text: string, option: string): number {
+  if (!/^\d{1,9}$/.test(text.trim()) || Number(text) < 1) throw usage(`${option} 应为正整数，当前为「${text}」`);
+  return Number(text);
 }
 
 const ledgerFile = (dataDir: string) => join(dataDir, LEDGER_FILE);
@@ -346,6 +353,58 @@ const COMMANDS: Record<string, Command> = {
           data: { restoredFrom: file, keptAs: r.keptAs, office: s.office },
           lines: [`已从 ${file} 恢复台账${s.office ? `（${s.office.name}）` : ''}`, ...(r.keptAs ? [`恢复前的台账文件已另存为：${r.keptAs}`] : [])],
         };
+      });
+    },
+  },
+
+  'import-roster': {
+    usage: 'import-roster --plan ID FILE.xlsx',
+    summary: '从 Excel 导入培训计划的学员名册（全部或全不，逐行报告错误）',
+    values: ['plan'],
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const planId = positiveInt(requireValue(args, 'plan', '培训计划编号'), '--plan');
+      const { file, bytes } = inputFile(args.positional[0]!);
+      assertXlsx(bytes, basename(file));
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = (await run(host, 'training:rosterImport', { plan_id: planId, fileName: basename(file), dataBase64: bytes.toString('base64') }, actor)) as RosterImportSummary;
+        return {
+          data: { file, ...r },
+          lines: [`导入完成：计划 ${r.plan_code} 新增学员 ${r.imported} 人${r.converted_from_15 ? `（其中 ${r.converted_from_15} 个 15 位身份证号已升级为 18 位）` : ''}`],
+        };
+      });
+    },
+  },
+
+  'training-ledger': {
+    usage: 'training-ledger --year YYYY FILE.xlsx',
+    summary: '导出培训工作台账（该年度内的全部培训计划、名册、结业、证书和资金）',
+    values: ['year'],
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const year = positiveInt(requireValue(args, 'year', '年度'), '--year');
+      if (year < 2000 || year > 2100) throw usage(`--year 应为 2000 到 2100 之间的年份，当前为「${year}」`);
+      const file = outputFile(args.positional[0]!, '.xlsx', '工作台账');
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = await trainingLedger(ctxOf(host, actor), year);
+        writeAtomically(file, r.bytes);
+        return { data: { file, year, count: r.count }, lines: [`已导出 ${year} 年培训工作台账，共 ${r.count} 个计划：${file}`] };
+      });
+    },
+  },
+
+  'plan-settle': {
+    usage: 'plan-settle --plan ID [--json]',
+    summary: '显示培训计划的结算说明：每名学员的补贴、预拨、已拨付、尚应拨付和应退回（只读）',
+    values: ['plan'],
+    async run({ dataDir, args, actor }) {
+      const planId = positiveInt(requireValue(args, 'plan', '培训计划编号'), '--plan');
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const s = (await run(host, 'training:planSettlement', { id: planId }, actor)) as Settlement;
+        return { data: { settlement: s }, lines: s.text };
       });
     },
   },

@@ -24,6 +24,14 @@ export const trainingOperations = {
   'training:ruleRetire': op({ access: 'admin', run: (ctx, i: { id: number; reason: string }) => svc.retireRuleSet(ctx, i) }),
 
   'training:planList': op({ access: 'clerk', run: (ctx, i: z.input<typeof svc.planListQuery>) => svc.listPlans(ctx, i) }),
+  'training:planExport': op({
+    access: 'clerk',
+    job: true,
+    run: async (ctx, i: Omit<z.input<typeof svc.planListQuery>, 'page' | 'pageSize'>): Promise<FileOutput> => {
+      const r = await excel.exportPlans(ctx, { ...(i ?? {}) });
+      return toFile(r.fileName, r.bytes);
+    },
+  }),
   'training:planGet': op({ access: 'clerk', run: (ctx, i: z.input<typeof idInput>) => svc.getPlanDetail(ctx, parseInput(idInput, i).id) }),
   'training:planCreate': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').planInput>) => svc.createPlan(ctx, i) }),
   'training:planTransition': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').transitionInput>) => svc.transitionPlan(ctx, i) }),

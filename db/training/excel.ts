@@ -8,7 +8,7 @@ import { writeWorkbook } from '../excel/write.js';
 import { maskIdNo } from '../idcard/idcard.js';
 import { fmtYuan } from './rules.js';
 import * as q from './queries.js';
-import { assertRosterEditable, checkTrainee, listTrainees, traineeRecord } from './service.js';
+import { assertRosterEditable, checkTrainee, listPlans, listTrainees, traineeRecord } from './service.js';
 import { apprenticeProgress, ledgerRows } from './reports.js';
 import {
   LEVEL_LABEL,
@@ -199,6 +199,30 @@ export async function exportRoster(ctx: Ctx, planId: number): Promise<{ fileName
 }
 
 const yuanCell = (fen: number) => fen / 100;
+
+/** The plan list as filtered on screen (every page), for 导出 Excel. */
+export async function exportPlans(ctx: Ctx, raw: Record<string, unknown>): Promise<{ fileName: string; bytes: Buffer; count: number }> {
+  const rows: ReturnType<typeof listPlans>['rows'] = [];
+  for (let page = 1; ; page++) {
+    const r = listPlans(ctx, { ...raw, page, pageSize: 500 });
+    rows.push(...r.rows);
+    if (rows.length >= r.total || r.rows.length === 0) break;
+  }
+  const bytes = await writeWorkbook([{
+    name: '培训计划',
+    columns: [
+      { header: '计划编号', width: 16 }, { header: '企业名称', width: 30 }, { header: '培训类型', width: 20 }, { header: '培训机构', width: 24 },
+      { header: '职业(工种)代码', width: 14 }, { header: '职业(工种)', width: 16 }, { header: '目标等级', width: 14 }, { header: '计划人数', kind: 'number' },
+      { header: '名册人数', kind: 'number' }, { header: '开始日期', width: 12 }, { header: '结束日期', width: 12 }, { header: '状态' },
+      { header: '补贴规则', width: 24 },
+    ],
+    rows: rows.map((r) => [
+      r.code, r.enterprise_name, PLAN_TYPE_LABEL[r.plan_type], r.institution_name, r.occupation_code, r.occupation_name, LEVEL_LABEL[r.target_level],
+      r.planned_count, r.roster_count, r.start_date, r.end_date, STATUS_LABEL[r.status], r.rule_code,
+    ]),
+  }]);
+  return { fileName: `培训计划-${isoDate(ctx.clock.now())}.xlsx`, bytes, count: rows.length };
+}
 
 /** 工作台账 to Excel: one row per plan in the period, filterable by plan type. */
 export async function trainingLedgerExcel(ctx: Ctx, raw: LedgerQuery): Promise<{ fileName: string; bytes: Buffer; count: number }> {

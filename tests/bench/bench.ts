@@ -20,6 +20,7 @@ import { uuidv7 } from '../../db/ids.js';
 import { assignDemoTiers, demoEnterprise, demoRegions, type DemoEnterprise, type DemoRegion } from '../../db/demo/enterprises.js';
 import { seededRng } from '../../db/demo/random.js';
 import { SCALE_LABEL, TIER_LEVEL_LABEL, type ListQuery } from '../../db/enterprises/schema.js';
+import { benchTraining } from './training.js';
 
 interface Target {
   /** 'min': the figure must be at least the value (throughput); 'max': at most (latency). */
@@ -189,7 +190,17 @@ const enterpriseList: Section = {
 };
 
 /** Later issues append their sections (towns, training, exhibition claims, exchange packages). */
-const SECTIONS: Section[] = [enterpriseImport, enterpriseList];
+const training: Section = {
+  name: '企业培训（名册导入、一人一补贴检查、批量结算）',
+  async run(report) {
+    for (const f of await benchTraining(() => undefined)) {
+      report.figure(f.name, f.value, f.unit, { kind: 'max', value: f.target });
+      if (f.note) report.note(f.note);
+    }
+  },
+};
+
+const SECTIONS: Section[] = [enterpriseImport, enterpriseList, training];
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

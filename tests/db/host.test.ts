@@ -75,10 +75,11 @@ describe('LedgerHost: sessions, roles, jobs, locks', () => {
     const tpl = await ok(h.call('enterprise:template', {}, token)) as { dataBase64: string };
     const { jobId } = await ok(h.call('enterprise:import', { fileName: '空模板.xlsx', dataBase64: tpl.dataBase64 }, token)) as { jobId: string };
     expect((await h.call('job:get', { jobId }, null)).ok).toBe(false);
-    let result: { ok: boolean; error?: { code: string } } | null = null;
+    type JobResult = { ok: boolean; error?: { code: string } } | null;
+    let result: JobResult = null;
     for (let i = 0; i < 100 && !result; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      const s = await ok(h.call('job:get', { jobId }, token)) as { result: typeof result };
+      const s = await ok(h.call('job:get', { jobId }, token)) as { result: JobResult };
       result = s.result;
     }
     // The template has headers and no rows: a clear refusal, not an empty success.

@@ -43,7 +43,7 @@ export function ReviewSheetPrint({ id }: { id: number }) {
         </div>
         <table>
           <tbody>
-            <tr><th style={{ width: '18%' }}>企业名称</th><td className="left" colSpan={3}>{r.enterprise.name}</td></tr>
+            <tr><th style={{ width: '20%' }}>企业名称</th><td className="left" colSpan={3}>{r.enterprise.name}</td></tr>
             <tr><th>统一社会信用代码</th><td className="left">{r.enterprise.uscc}</td><th style={{ width: '16%' }}>法定代表人</th><td className="left">{r.enterprise.legal_rep ?? ''}</td></tr>
             <tr><th>联系人</th><td className="left">{r.enterprise.contact_name ?? ''}</td><th>联系电话</th><td className="left">{r.enterprise.contact_phone ?? ''}</td></tr>
             <tr><th>展会名称</th><td className="left" colSpan={3}>{r.fair.name}</td></tr>
@@ -56,6 +56,10 @@ export function ReviewSheetPrint({ id }: { id: number }) {
         </table>
         <h2>一、费用明细及核定</h2>
         <table className="small">
+          <colgroup>
+            <col style={{ width: '6%' }} /><col style={{ width: '15%' }} /><col style={{ width: '15%' }} /><col style={{ width: '10%' }} />
+            <col style={{ width: '12%' }} /><col style={{ width: '11%' }} /><col style={{ width: '31%' }} />
+          </colgroup>
           <thead>
             <tr><th>序号</th><th>费用类型</th><th>发票号/日期</th><th>支付方式</th><th className="num">金额（元）</th><th className="num">补贴（元）</th><th>核定理由</th></tr>
           </thead>

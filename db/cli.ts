@@ -23,6 +23,9 @@ import { seedDemoLedger, seedDemoEnterprises } from './demo/seed.js';
 import type { OpName } from './api.js';
 import { trainingLedger, type RosterImportSummary } from './training/excel.js';
 import type { Settlement } from './training/service.js';
+import { exportClaims, type ClaimImportSummary } from './exhibitions/excel.js';
+import { fmtYuan } from './exhibitions/money.js';
+import type { ClaimCalc } from './exhibitions/service.js';
 
 /** Exit codes: 0 done; 1 a check found a problem (verify-audit) or an internal error; 2 refused (bad input). */
 export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -279,6 +282,66 @@ const COMMANDS: Record<string, Command> = {
         const r = await exportEnterprises(ctxOf(host, actor), query);
         writeAtomically(file, r.bytes);
         return { data: { file, count: r.count }, lines: [`已导出 ${r.count} 家企业：${file}`] };
+      });
+    },
+  },
+
+  'claim-calc': {
+    usage: 'claim-calc --claim ID [--json]',
+    summary: '参展补贴申请的核定计算及逐项说明（每项是否补贴及理由、比例、各项上限核减、年度上限已用与剩余）',
+    values: ['claim'],
+    async run({ dataDir, args, actor }) {
+      const raw = requireValue(args, 'claim', '申请 ID');
+      const id = Number(raw);
+      if (!Number.isInteger(id) || id < 1) throw usage(`--claim 应为申请 ID（正整数），当前为「${raw}」`);
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const c = (await run(host, 'exhibition:claimCalc', { id }, actor)) as ClaimCalc;
+        return {
+          data: { calc: c },
+          lines: [
+            `申请 ${c.claim_no}（规则：${c.rule_set.name} 第 ${c.rule_set.version} 版${c.frozen ? '，已批准，金额已锁定' : ''}）`,
+            ...c.lines.map((l) => `  ${l}`),
+            `费用合计 ${fmtYuan(c.total_cost_fen)} 元，可补贴费用 ${fmtYuan(c.eligible_cost_fen)} 元，核定补贴 ${fmtYuan(c.result_fen)} 元`,
+          ],
+        };
+      });
+    },
+  },
+
+  'export-claims': {
+    usage: 'export-claims --year YYYY FILE.xlsx',
+    summary: '导出某年度的参展补贴申请（每项费用一行，可按原格式再导入）',
+    values: ['year'],
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const raw = requireValue(args, 'year', '年度');
+      const year = Number(raw);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw usage(`--year 应为 2000 到 2100 的年份，当前为「${raw}」`);
+      const file = outputFile(args.positional[0]!, '.xlsx', '导出');
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = await exportClaims(ctxOf(host, actor), year);
+        writeAtomically(file, r.bytes);
+        return { data: { file, year, count: r.count }, lines: [`已导出 ${year} 年度参展补贴申请 ${r.count} 件：${file}`] };
+      });
+    },
+  },
+
+  'import-claims': {
+    usage: 'import-claims FILE.xlsx',
+    summary: '从 Excel 导入参展补贴申请及费用明细（全部或全不，逐行列出错误）',
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const { file, bytes } = inputFile(args.positional[0]!);
+      assertXlsx(bytes, basename(file));
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = (await run(host, 'exhibition:import', { fileName: basename(file), dataBase64: bytes.toString('base64') }, actor)) as ClaimImportSummary;
+        return {
+          data: { file, ...r },
+          lines: [`导入完成：参展补贴申请 ${r.claims} 件，费用明细 ${r.items} 项（草稿）：${r.claim_nos.join('、')}`],
+        };
       });
     },
   },

@@ -1,7 +1,7 @@
 // Data for documents (审核表, 公示名单) and the overview. Structured only: the renderer lays them out for print/PDF.
 import { z } from 'zod';
 import type { Ctx } from '../context.js';
-import { isoTimestamp } from '../clock.js';
+import { isoDate, isoTimestamp } from '../clock.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { fmtYuan } from './money.js';
@@ -25,7 +25,8 @@ export function reviewSheet(ctx: Ctx, claimId: number) {
   const d = getClaim(ctx, claimId);
   const signOff = (to: ClaimStatus) => {
     const e = [...d.events].reverse().find((x) => x.to_status === to);
-    return e ? { by: displayName(ctx, e.created_by), at: e.created_at.slice(0, 10), comment: e.comment } : null;
+    // Event times are stored in UTC; the date an official signs is the ledger's calendar day (China Standard Time).
+    return e ? { by: displayName(ctx, e.created_by), at: isoDate(new Date(e.created_at)), comment: e.comment } : null;
   };
   return {
     title: '参展补贴申请审核表',

@@ -21,6 +21,7 @@ import { assignDemoTiers, demoEnterprise, demoRegions, type DemoEnterprise, type
 import { seededRng } from '../../db/demo/random.js';
 import { SCALE_LABEL, TIER_LEVEL_LABEL, type ListQuery } from '../../db/enterprises/schema.js';
 import { benchTraining } from './training.js';
+import { benchExhibitions } from './exhibitions.js';
 
 interface Target {
   /** 'min': the figure must be at least the value (throughput); 'max': at most (latency). */
@@ -200,7 +201,18 @@ const training: Section = {
   },
 };
 
-const SECTIONS: Section[] = [enterpriseImport, enterpriseList, training];
+const exhibitions: Section = {
+  name: '参展补贴计算（50,000 件申请 × 8 项费用）',
+  async run(report) {
+    const r = benchExhibitions((line) => report.note(line.trim()));
+    report.figure('计算 50,000 件（不含说明）', r.calc_ms, 'ms', { kind: 'max', value: 1000 });
+    report.note(`含逐条说明 ${r.calc_explained_ms.toFixed(0)} ms；${Math.round(r.calc_claims_per_s).toLocaleString()} 件/秒`);
+    report.figure(`规则修订后重算 ${r.recalc_claims.toLocaleString()} 件未批准申请`, r.recalc_ms, 'ms', { kind: 'max', value: 2000 });
+    report.note(`其中金额变化 ${r.recalc_changed.toLocaleString()} 件`);
+  },
+};
+
+const SECTIONS: Section[] = [enterpriseImport, enterpriseList, training, exhibitions];
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

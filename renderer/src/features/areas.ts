@@ -2,6 +2,7 @@ import type { FeatureArea } from './registry';
 import { enterpriseArea } from './enterprises';
 import { sanctionsArea, systemArea } from './system';
 import { trainingArea } from './training';
+import { exhibitionArea } from './exhibitions';
 
 // Each domain area adds one import and one entry here.
-export const AREAS: FeatureArea[] = [enterpriseArea, trainingArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);
+export const AREAS: FeatureArea[] = [enterpriseArea, trainingArea, exhibitionArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);

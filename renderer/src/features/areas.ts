@@ -1,6 +1,7 @@
 import type { FeatureArea } from './registry';
 import { enterpriseArea } from './enterprises';
 import { sanctionsArea, systemArea } from './system';
+import { townArea } from './towns';
 
 // Each domain area adds one import and one entry here.
-export const AREAS: FeatureArea[] = [enterpriseArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);
+export const AREAS: FeatureArea[] = [enterpriseArea, townArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);

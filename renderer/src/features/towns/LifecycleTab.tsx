@@ -4,6 +4,7 @@ import { DownOutlined } from '@ant-design/icons';
 import type { TransitionAction } from '../../../../db/towns/rules';
 import { call } from '../../api/client';
 import { useTowns, STATUS_COLOR } from '../../stores/towns';
+import { useApp } from '../../stores/app';
 import { errorText } from '../../components/errors';
 import { enterToNext } from '../../components/useEnterToNext';
 import { day, iso, setIssues, today } from './shared';
@@ -25,6 +26,7 @@ const DEFAULT_REASON: Partial<Record<TransitionAction, string>> = {
 /** Current status, the allowed steps as buttons, the rest under 其他操作 (the server refuses them, naming the allowed ones), and the history. */
 export function LifecycleTab() {
   const { detail, codes, refreshDetail, load } = useTowns();
+  const office = useApp((s) => s.status?.office?.name ?? '');
   const [action, setAction] = useState<TransitionAction | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +49,7 @@ export function LifecycleTab() {
       reason: DEFAULT_REASON[a],
       level: a === 'apply' ? (t.level === 'county' ? 'city' : t.level === 'city' ? 'province' : 'county') : undefined,
       publicity_start: day(d),
-      designation: { bodies: detail.current?.bodies ?? [], valid_from: day(d) },
+      designation: { bodies: detail.current?.bodies ?? (office ? [office] : []), valid_from: day(d) },
     });
   };
 

@@ -55,7 +55,7 @@ export function OverviewPage() {
           <Card size="small" title="按级别">
             <ResponsiveContainer width="100%" height={220}>
               <PieChart>
-                <Pie data={d.counts.byLevel} dataKey="count" nameKey="label" outerRadius={75} label={(e) => `${String((e.payload as { label?: string }).label)} ${String(e.value)}`}>
+                <Pie isAnimationActive={false} data={d.counts.byLevel} dataKey="count" nameKey="label" outerRadius={75} label={(e) => `${String((e.payload as { label?: string }).label)} ${String(e.value)}`}>
                   {d.counts.byLevel.map((_, i) => (
                     <Cell key={i} fill={COLORS[i % COLORS.length]} />
                   ))}
@@ -69,7 +69,7 @@ export function OverviewPage() {
           <Card size="small" title="按类别">
             <ResponsiveContainer width="100%" height={220}>
               <PieChart>
-                <Pie data={d.counts.byCategory} dataKey="count" nameKey="label" outerRadius={75} label={(e) => `${String((e.payload as { label?: string }).label)} ${String(e.value)}`}>
+                <Pie isAnimationActive={false} data={d.counts.byCategory} dataKey="count" nameKey="label" outerRadius={75} label={(e) => `${String((e.payload as { label?: string }).label)} ${String(e.value)}`}>
                   {d.counts.byCategory.map((_, i) => (
                     <Cell key={i} fill={COLORS[(i + 3) % COLORS.length]} />
                   ))}
@@ -87,7 +87,7 @@ export function OverviewPage() {
                 <XAxis dataKey="label" />
                 <YAxis allowDecimals={false} />
                 <Tooltip formatter={(v) => [`${String(v)} 个`, '专业镇']} />
-                <Bar dataKey="count" fill="#1677ff" />
+                <Bar isAnimationActive={false} dataKey="count" fill="#1677ff" />
               </BarChart>
             </ResponsiveContainer>
           </Card>
@@ -117,7 +117,7 @@ export function OverviewPage() {
               <YAxis tickFormatter={(v: number) => num(v, 0)} />
               <Tooltip formatter={(v) => [`${num(Number(v))} ${def?.unit ?? ''}`, def?.name ?? '']} labelFormatter={(l) => `${String(l)} 年`} />
               <Legend formatter={() => `${def?.name ?? ''}（${def?.unit ?? ''}）`} />
-              <Line type="monotone" dataKey="value" stroke="#1677ff" strokeWidth={2} connectNulls />
+              <Line isAnimationActive={false} type="monotone" dataKey="value" stroke="#1677ff" strokeWidth={2} connectNulls />
             </LineChart>
           </ResponsiveContainer>
         )}

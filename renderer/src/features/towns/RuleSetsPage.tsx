@@ -12,7 +12,7 @@ const PURPOSE: Record<string, string> = { designation: '认定', rereview: '复�
 const PROPOSES: Record<string, string> = { warn: '警示', downgrade: '降级', revoke: '撤销', start_rereview: '启动复核' };
 type Criterion = RuleSet['definition']['criteria'][number];
 
-function describe(c: Criterion, name: (code: string) => string): string {
+function describe(c: Criterion, name: (code: string) => string, event: (k: string) => string, severity: (k: string) => string): string {
   switch (c.kind) {
     case 'threshold':
       return `${name(c.indicator)} ${c.op} ${c.value}${c.years && c.years > 1 ? `（近 ${c.years} 年每年）` : ''}`;
@@ -21,7 +21,7 @@ function describe(c: Criterion, name: (code: string) => string): string {
     case 'tier':
       return c.alternatives.map((a) => `${a.indicators.map(name).join('＋')} ≥ ${a.min}`).join('；或 ');
     case 'veto':
-      return `近 ${c.years} 年：${c.events.join('、')}${c.min_severity ? `（${c.min_severity} 及以上）` : ''}`;
+      return `近 ${c.years} 年无：${c.events.map(event).join('、')}${c.min_severity ? `（${severity(c.min_severity)}及以上）` : ''}`;
   }
 }
 
@@ -158,10 +158,11 @@ export function RuleSetsPage() {
               rowKey="id"
               pagination={false}
               dataSource={viewing.definition.criteria}
+              tableLayout="fixed"
               columns={[
-                { title: '标准', dataIndex: 'label' },
+                { title: '标准', dataIndex: 'label', width: 260 },
                 { title: '类型', dataIndex: 'kind', width: 90, render: (v: string) => KIND_LABEL[v] },
-                { title: '条件', key: 'cond', render: (_, c) => describe(c, name) },
+                { title: '条件', key: 'cond', render: (_, c) => describe(c, name, (k) => codes?.eventKind[k as keyof typeof codes.eventKind] ?? k, (k) => codes?.severity[k as keyof typeof codes.severity] ?? k) },
                 { title: '权重', key: 'w', width: 60, render: (_, c) => ('weight' in c ? c.weight : '—') },
                 { title: '必须', key: 'r', width: 60, render: (_, c) => (c.kind === 'veto' || c.required ? '是' : '否') },
               ]}

@@ -132,7 +132,7 @@ describe('专业镇: lifecycle, indicators, evaluation, documents', () => {
     // Enter moves down the column, as in a spreadsheet.
     await fig('企业总数').fill('120');
     await fig('企业总数').press('Enter');
-    await expect(fig('规上企业数').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(fig('规上企业数').evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
     await fig('规上企业数').fill('20');
     await fig('主导产业产值').fill('500000');
     await fig('中小企业产值占比').fill('80');

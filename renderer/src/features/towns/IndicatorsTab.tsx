@@ -184,7 +184,7 @@ export function IndicatorsTab({ townId }: { townId: number }) {
                   const p = prev?.cells[d.code]?.value;
                   if (typeof v !== 'number' || typeof p !== 'number' || p === 0) return <span className="muted">—</span>;
                   const y = Math.round(((v - p) / p) * 1000) / 10;
-                  return <span style={{ color: y >= 0 ? '#cf1322' : '#389e0d' }}>{yoyText(y)}</span>;
+                  return <span style={{ color: y > 0 ? '#cf1322' : y < 0 ? '#389e0d' : undefined }}>{yoyText(y)}</span>;
                 },
               },
               {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Card, Col, Row, Select, Spin, Statistic, Table, Tag } from 'antd';
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { call } from '../../api/client';
 import { navigate } from '../../stores/route';
 import { num, type Dashboard } from '../../stores/towns';
@@ -55,11 +55,12 @@ export function OverviewPage() {
           <Card size="small" title="按级别">
             <ResponsiveContainer width="100%" height={220}>
               <PieChart>
-                <Pie isAnimationActive={false} data={d.counts.byLevel} dataKey="count" nameKey="label" outerRadius={75} label={(e) => `${String((e.payload as { label?: string }).label)} ${String(e.value)}`}>
+                <Pie isAnimationActive={false} data={d.counts.byLevel} dataKey="count" nameKey="label" outerRadius={70} label={(e) => String(e.value)}>
                   {d.counts.byLevel.map((_, i) => (
                     <Cell key={i} fill={COLORS[i % COLORS.length]} />
                   ))}
                 </Pie>
+                <Legend />
                 <Tooltip />
               </PieChart>
             </ResponsiveContainer>
@@ -69,11 +70,12 @@ export function OverviewPage() {
           <Card size="small" title="按类别">
             <ResponsiveContainer width="100%" height={220}>
               <PieChart>
-                <Pie isAnimationActive={false} data={d.counts.byCategory} dataKey="count" nameKey="label" outerRadius={75} label={(e) => `${String((e.payload as { label?: string }).label)} ${String(e.value)}`}>
+                <Pie isAnimationActive={false} data={d.counts.byCategory} dataKey="count" nameKey="label" outerRadius={70} label={(e) => String(e.value)}>
                   {d.counts.byCategory.map((_, i) => (
                     <Cell key={i} fill={COLORS[(i + 3) % COLORS.length]} />
                   ))}
                 </Pie>
+                <Legend />
                 <Tooltip />
               </PieChart>
             </ResponsiveContainer>
@@ -111,14 +113,17 @@ export function OverviewPage() {
           <Alert type="info" showIcon title="尚无年度指标数据" />
         ) : (
           <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={series} margin={{ left: 24, right: 24 }}>
+            <BarChart data={series} margin={{ left: 24, right: 24 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="year" />
               <YAxis tickFormatter={(v: number) => num(v, 0)} />
-              <Tooltip formatter={(v) => [`${num(Number(v))} ${def?.unit ?? ''}`, def?.name ?? '']} labelFormatter={(l) => `${String(l)} 年`} />
+              <Tooltip
+                formatter={(v, _n, item) => [`${num(Number(v))} ${def?.unit ?? ''}（${String((item.payload as { towns: number }).towns)} 个镇填报）`, def?.name ?? '']}
+                labelFormatter={(l) => `${String(l)} 年`}
+              />
               <Legend formatter={() => `${def?.name ?? ''}（${def?.unit ?? ''}）`} />
-              <Line isAnimationActive={false} type="monotone" dataKey="value" stroke="#1677ff" strokeWidth={2} connectNulls />
-            </LineChart>
+              <Bar isAnimationActive={false} dataKey="value" fill="#1677ff" />
+            </BarChart>
           </ResponsiveContainer>
         )}
       </Card>

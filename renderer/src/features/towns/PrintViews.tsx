@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Spin } from 'antd';
+import { Alert, Spin, App } from 'antd';
 import { call } from '../../api/client';
 import { useTowns, num } from '../../stores/towns';
 import { useApp } from '../../stores/app';
@@ -18,6 +18,9 @@ const cn = (iso: string) => {
 export function BatchPrint({ kind, batchKey }: { kind: 'publicity' | 'designation'; batchKey: string }) {
   const [doc, setDoc] = useState<Doc | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { message } = App.useApp();
+  // Toasts from the screen before must not end up on paper.
+  useEffect(() => message.destroy(), [message]);
   useEffect(() => {
     call('town:batchDocument', { kind, key: batchKey }).then(setDoc, (e) => setError(errorText(e)));
   }, [kind, batchKey]);
@@ -77,6 +80,8 @@ export function ProfilePrint({ id }: { id: number }) {
   const { detail, loadDetail, codes, loadCodes, indicators, loadIndicators } = useTowns();
   const office = useApp((s) => s.status?.office?.name ?? '');
   const [error, setError] = useState<string | null>(null);
+  const { message } = App.useApp();
+  useEffect(() => message.destroy(), [message]);
   useEffect(() => {
     void loadCodes();
     void loadDetail(id)

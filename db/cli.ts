@@ -26,6 +26,8 @@ import type { Settlement } from './training/service.js';
 import { exportClaims, type ClaimImportSummary } from './exhibitions/excel.js';
 import { fmtYuan } from './exhibitions/money.js';
 import type { ClaimCalc } from './exhibitions/service.js';
+import * as townCli from './towns/cli.js';
+import { getRuleSet } from './towns/queries.js';
 
 /** Exit codes: 0 done; 1 a check found a problem (verify-audit) or an internal error; 2 refused (bad input). */
 export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -367,6 +369,64 @@ const COMMANDS: Record<string, Command> = {
       }
       writeAtomically(file, bytes);
       return { data: { file }, lines: [`已生成导入模板：${file}`] };
+    },
+  },
+
+  'town-evaluate': {
+    usage: 'town-evaluate --town ID --year YYYY --rules 规则编号或编码 [--json]',
+    summary: '按评价规则评价一个专业镇的某年度：逐条列出标准、所用数据、是否符合、得分与等级（不保存）',
+    values: ['town', 'year', 'rules'],
+    async run({ dataDir, args, actor }) {
+      const townId = Number(requireValue(args, 'town', '专业镇编号'));
+      const year = Number(requireValue(args, 'year', '年度'));
+      const rules = requireValue(args, 'rules', '评价规则的编号或编码');
+      if (!Number.isInteger(townId) || townId < 1) throw usage(`--town 应为专业镇编号（正整数），当前为「${args.values.get('town')}」`);
+      if (!Number.isInteger(year)) throw usage(`--year 应为四位年份，当前为「${args.values.get('year')}」`);
+      return withHost(dataDir, {}, (host) => {
+        requireInitialized(host);
+        // A rule set is named by its id, or by its code (the latest version of that code).
+        const ruleSetId = /^\d+$/.test(rules)
+          ? Number(rules)
+          : (host.database.prepare('SELECT id FROM town_rule_set WHERE code = ? ORDER BY version DESC LIMIT 1').pluck().get(rules) as number | undefined);
+        if (!ruleSetId || !getRuleSet(host.database, ruleSetId)) throw new AppError('NOT_FOUND', `评价规则「${rules}」不存在`);
+        const r = townCli.evaluateTown(ctxOf(host, actor), { townId, year, ruleSetId });
+        const { text, ...data } = r;
+        return { data: data as unknown as Record<string, unknown>, lines: [text] };
+      });
+    },
+  },
+
+  'export-towns': {
+    usage: 'export-towns FILE.xlsx [--region CODE]',
+    summary: '导出专业镇名录（含级别、状态、认定文号与有效期）',
+    values: ['region'],
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const file = outputFile(args.positional[0]!, '.xlsx', '导出');
+      const region = args.values.get('region');
+      if (region !== undefined && !/^\d{6}$/.test(region)) throw usage(`--region 应为 6 位行政区划代码，当前为「${region}」`);
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const tmp = `${file}.partial`;
+        const r = await townCli.exportTowns(ctxOf(host, actor), tmp, region ? { region_code: region } : {});
+        renameSync(tmp, file);
+        return { data: { file, count: r.count }, lines: [`已导出 ${r.count} 个专业镇：${file}`] };
+      });
+    },
+  },
+
+  'import-indicators': {
+    usage: 'import-indicators FILE.xlsx',
+    summary: '从 Excel 导入专业镇年度指标（全部或全不，逐行报告错误）',
+    positional: ['Excel 文件'],
+    async run({ dataDir, args, actor }) {
+      const { file, bytes } = inputFile(args.positional[0]!);
+      assertXlsx(bytes, basename(file));
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const r = await townCli.importIndicators(ctxOf(host, actor), file);
+        return { data: { file, ...r } as Record<string, unknown>, lines: [`导入完成：共 ${r.total} 行，新增 ${r.created} 个年度，更新 ${r.updated} 个，未变 ${r.unchanged} 个`] };
+      });
     },
   },
 

@@ -7,6 +7,7 @@ import * as ind from './indicators.js';
 import * as ev from './evaluation.js';
 import * as excel from './excel.js';
 import { townDashboard } from './dashboard.js';
+import { batchDocument, listBatches } from './documents.js';
 import { EVENT_KIND_LABEL, SEVERITY_LABEL } from './assessment.js';
 import { CATEGORY_LABEL, LEVEL_LABEL, MEMBER_ROLE_LABEL, PLATFORM_TYPE_LABEL, PROJECT_STATUS_LABEL, STATUS_LABEL, TRANSITIONS } from './rules.js';
 import { indicatorDefs } from './queries.js';
@@ -54,6 +55,10 @@ export const townOperations = {
   'town:saveAssessment': op({ access: 'reviewer', run: (ctx, i: z.input<typeof import('./schema.js').evaluateInput>) => ev.saveAssessment(ctx, i) }),
   'town:assessments': op({ access: 'clerk', run: (ctx, i: z.input<typeof townId>) => ev.assessmentsOf(ctx, parseInput(townId, i).town_id) }),
   'town:decideProposal': op({ access: 'reviewer', run: (ctx, i: z.input<typeof import('./schema.js').decideProposalInput>) => ev.decideProposal(ctx, i) }),
+
+  /** 公示名单 / 认定名单: the batches on file, and one batch as a printable document. */
+  'town:batches': op({ access: 'clerk', run: (ctx) => listBatches(ctx) }),
+  'town:batchDocument': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./documents.js').batchDocumentInput>) => batchDocument(ctx, i) }),
 
   'town:dashboard': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').dashboardQuery> | undefined) => townDashboard(ctx, i) }),
 

@@ -3,6 +3,7 @@ import { enterpriseArea } from './enterprises';
 import { sanctionsArea, systemArea } from './system';
 import { trainingArea } from './training';
 import { exhibitionArea } from './exhibitions';
+import { townArea } from './towns';
 
 // Each domain area adds one import and one entry here.
-export const AREAS: FeatureArea[] = [enterpriseArea, trainingArea, exhibitionArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);
+export const AREAS: FeatureArea[] = [enterpriseArea, townArea, trainingArea, exhibitionArea, sanctionsArea, systemArea].sort((a, b) => a.order - b.order);

@@ -15,7 +15,6 @@ import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { TABLES, TABLE_BY_NAME, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, type TableShape, type Value } from './tables.js';
 import { KIND_LABEL, keyFor, openPackage, streamLines, streamPart, type Manifest, type OpenPackage, type Part, type ReadLimits } from './package.js';
-import { officeKey } from './keys.js';
 import { periodInfo, PERIOD_RE } from './period.js';
 import { checkRelation, requireOffice, type OfficeRef } from './relations.js';
 
@@ -103,8 +102,9 @@ function checkHeader(ctx: Ctx, pkg: OpenPackage, o: z.output<typeof importOption
   if (m.receiver.office_code !== me.office_code) {
     throw new AppError('WRONG_RECEIVER', `此${label}包是发给 ${m.receiver.name ?? ''}（${m.receiver.office_code}）的，不是本单位（${me.office_code}）。未写入任何数据。`, { receiver: m.receiver });
   }
-  const own = officeKey(ctx);
-  if (own.fingerprint === pkg.fingerprint) throw new AppError('SELF_PACKAGE', '这是本台账自己导出的交换包，不能导入本台账。未写入任何数据。');
+  // Read, not made: an import never creates this office's key (it would be a write outside the transaction).
+  const own = ctx.db.prepare('SELECT fingerprint FROM exchange_key WHERE id = 1').pluck().get() as string | undefined;
+  if (own === pkg.fingerprint) throw new AppError('SELF_PACKAGE', '这是本台账自己导出的交换包，不能导入本台账。未写入任何数据。');
   checkRelation(m.kind, `${label}包`, m.sender, me);
   if (m.kind === 'report' || m.kind === 'receipt' || m.kind === 'return') {
     if (!m.period || !PERIOD_RE.test(m.period)) throw new AppError('WRONG_PERIOD', `${label}包没有有效的报送期。未写入任何数据。`);

@@ -2,6 +2,7 @@
 // Writing uses fflate's streaming Zip; reading goes through the central directory with our own checks (no
 // zip64, no `..` or absolute names, no duplicate names, inflated size capped and compared with the declared one).
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { Inflate, Zip, ZipDeflate } from 'fflate';
 import { AppError } from '../result.js';
 
@@ -40,6 +41,7 @@ export class ZipWriter {
 
 export interface ZipEntry {
   name: string;
+  crc: number;
   method: number;
   compressedSize: number;
   size: number;
@@ -115,10 +117,14 @@ export class ZipReader {
     if (cdOffset + cdSize > this.fileSize - tailLen + eocd) throw bad('文件不完整（zip 目录越界，可能被截断）');
     const cd = this.read(cdOffset, cdSize);
     let p = 0;
+    // Every byte before the directory must belong to an entry: entries are contiguous from offset 0.
+    let expectedOffset = 0;
     for (let i = 0; i < count; i++) {
+      const e0 = p;
       if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw bad('zip 目录损坏');
       const flags = cd.readUInt16LE(p + 8);
       const method = cd.readUInt16LE(p + 10);
+      const crc = cd.readUInt32LE(p + 16);
       const compressedSize = cd.readUInt32LE(p + 20);
       const size = cd.readUInt32LE(p + 24);
       const nameLen = cd.readUInt16LE(p + 28);
@@ -134,12 +140,36 @@ export class ZipReader {
       if (size > this.limits.maxEntryBytes) {
         throw new AppError('ENTRY_TOO_LARGE', `交换包中的文件「${name}」解压后 ${size} 字节，超过上限 ${this.limits.maxEntryBytes} 字节，已拒绝。未写入任何数据。`, { name });
       }
+      const cdHead = cd.subarray(e0 + 6, e0 + 16);
+      if (localOffset !== expectedOffset) throw bad(`文件「${name}」的位置与 zip 目录不符（文件被改动）`);
       const lh = this.read(localOffset, 30);
       if (lh.length < 30 || lh.readUInt32LE(0) !== 0x04034b50) throw bad(`文件「${name}」的本地头损坏`);
-      const dataOffset = localOffset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+      const lNameLen = lh.readUInt16LE(26);
+      const lName = this.read(localOffset + 30, lNameLen);
+      // The local header must say what the directory says (version, flags, method, time, name, sizes).
+      if (!lh.subarray(4, 14).equals(cdHead) || !lName.equals(Buffer.from(name, 'utf8'))) throw bad(`文件「${name}」的本地头与 zip 目录不符（文件被改动）`);
+      const descriptor = (flags & 8) !== 0;
+      const lCrc = lh.readUInt32LE(14);
+      const lSizes = [lh.readUInt32LE(18), lh.readUInt32LE(22)];
+      const exact = lCrc === crc && lSizes[0] === compressedSize && lSizes[1] === size;
+      const sizesOk = exact || (descriptor && lCrc === 0 && lSizes[0] === 0 && lSizes[1] === 0);
+      if (!sizesOk) throw bad(`文件「${name}」的本地头与 zip 目录不符（文件被改动）`);
+      const dataOffset = localOffset + 30 + lNameLen + lh.readUInt16LE(28);
       if (dataOffset + compressedSize > cdOffset) throw bad(`文件「${name}」越界`);
-      this.entries.set(name, { name, method, compressedSize, size, dataOffset });
+      let end = dataOffset + compressedSize;
+      if (descriptor) {
+        const dd = this.read(end, 16);
+        const off = dd.length >= 4 && dd.readUInt32LE(0) === 0x08074b50 ? 4 : 0;
+        if (dd.length < off + 12 || dd.readUInt32LE(off) !== crc || dd.readUInt32LE(off + 4) !== compressedSize || dd.readUInt32LE(off + 8) !== size) {
+          throw bad(`文件「${name}」的数据描述与 zip 目录不符（文件被改动）`);
+        }
+        end += off + 12;
+      }
+      expectedOffset = end;
+      this.entries.set(name, { name, crc, method, compressedSize, size, dataOffset });
     }
+    if (expectedOffset !== cdOffset) throw bad('zip 目录前有未登记的数据（文件被改动）');
+    if (p !== cd.length) throw bad('zip 目录长度不符（文件被改动）');
   }
 
   /** Streams the inflated bytes of one entry to `onChunk`; refuses one that inflates past its declared size or the cap. */
@@ -147,6 +177,7 @@ export class ZipReader {
     const e = this.entries.get(name);
     if (!e) throw bad(`缺少文件「${name}」`);
     let out = 0;
+    let crc = 0;
     const cap = Math.min(e.size, this.limits.maxEntryBytes);
     const emit = (b: Uint8Array) => {
       out += b.length;
@@ -155,7 +186,10 @@ export class ZipReader {
           ? new AppError('ENTRY_TOO_LARGE', `交换包中的文件「${name}」解压后超过上限 ${this.limits.maxEntryBytes} 字节（疑似压缩炸弹），已拒绝。未写入任何数据。`, { name })
           : bad(`文件「${name}」解压后超过登记的大小 ${e.size} 字节`);
       }
-      if (b.length) onChunk(b);
+      if (b.length) {
+        crc = crc32(b, crc);
+        onChunk(b);
+      }
     };
     const inflater = e.method === 8 ? new Inflate((chunk) => emit(chunk)) : null;
     const CH = 1 << 20;
@@ -174,6 +208,7 @@ export class ZipReader {
       throw bad(`文件「${name}」解压失败（数据损坏：${err instanceof Error ? err.message : String(err)}）`);
     }
     if (out !== e.size) throw bad(`文件「${name}」解压后 ${out} 字节，与登记的 ${e.size} 字节不符（数据损坏）`);
+    if (crc >>> 0 !== e.crc) throw bad(`文件「${name}」的 CRC 校验不符（数据损坏）`);
     return out;
   }
 

@@ -57,7 +57,7 @@ describe('migration 0004', () => {
   it('migrates a version-2 ledger to 4, adding the training tables and the sample rule tables', () => {
     const db = openLedger({ file: ':memory:', targetVersion: 2 });
     expect(db.pragma('user_version', { simple: true })).toBe(2);
-    migrate(db);
+    migrate(db, 4);
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(db.prepare(`SELECT count(*) FROM subsidy_rule_set WHERE is_sample = 1`).pluck().get()).toBe(5);
     const strict = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE '%train%' AND sql NOT LIKE '%STRICT%'`).all();

@@ -47,12 +47,16 @@ export interface ExportResult {
 
 const LABELS = { kind: '类型', to: '接收单位', period: '报送期', passphrase: '口令', explanations: '出错说明', comments: '退回意见' };
 
-/** Fills temp.x_sel with the rows a kind carries, then adds every row they point to (not shipped ones). */
-function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): void {
+/**
+ * The rows a kind carries: whole tables (returned; every row but shipped ones) and single rows in temp.x_sel,
+ * then every row they point to (not shipped ones), so the receiver can resolve each reference.
+ */
+function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<string> {
   const db = ctx.db;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS x_sel (tbl TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID; DELETE FROM temp.x_sel;');
+  const full = new Set<string>();
   const all = (names: string[]) => {
-    for (const t of names) db.prepare(`INSERT INTO temp.x_sel SELECT '${t}', id FROM ${t} WHERE origin_office IS NOT '${SHIPPED_ORIGIN}'`).run();
+    for (const t of names) full.add(t);
   };
   const dataTables = TABLES.filter((t) => !t.rule).map((t) => t.name);
   if (kind === 'report' || kind === 'checkin') all(dataTables);
@@ -89,15 +93,18 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): void {
       for (const r of s.refs.values()) {
         const targets = r.table ? [[r.table, null] as const] : Object.entries(r.byKind!.tables).map(([k, tb]) => [tb, k] as const);
         for (const [tb, k] of targets) {
+          if (full.has(tb)) continue;
+          const from = full.has(s.spec.name) ? `t.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${s.spec.name}')`;
           added += db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${tb}', t.${r.column} FROM ${s.spec.name} t
             JOIN ${tb} p ON p.id = t.${r.column}
-            WHERE t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${s.spec.name}') AND p.origin_office IS NOT '${SHIPPED_ORIGIN}'
+            WHERE ${from} AND p.origin_office IS NOT '${SHIPPED_ORIGIN}'
             ${k ? `AND t.${r.byKind!.column} = '${k}'` : ''}`).run().changes;
         }
       }
     }
     if (added === 0) break;
   }
+  return full;
 }
 
 function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
@@ -150,16 +157,16 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
     const result = ctx.db.transaction(() => {
       const tables: Record<string, number> = {};
       if (kind !== 'receipt' && kind !== 'return') {
-        select(ctx, kind, i);
+        const full = select(ctx, kind, i);
         const shapes = tableShapes(ctx.db);
         const shas = new Set<string>();
         for (const spec of TABLES) {
           const s = shapes.get(spec.name)!;
-          const n = ctx.db.prepare(`SELECT count(*) FROM temp.x_sel WHERE tbl = ?`).pluck().get(spec.name) as number;
+          const where = full.has(spec.name) ? `t.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${spec.name}')`;
+          const n = ctx.db.prepare(`SELECT count(*) FROM ${spec.name} t WHERE ${where}`).pluck().get() as number;
           if (n === 0) continue;
           const part = w.part(`data/${spec.name}.ndjson`, { table: spec.name });
-          const stmt = ctx.db.prepare(`${s.exportSql}
-            WHERE t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${spec.name}') ORDER BY t.gid`);
+          const stmt = ctx.db.prepare(`${s.exportSql} WHERE ${where} ORDER BY t.gid`);
           for (const row of stmt.iterate({ peer: to.office_code }) as IterableIterator<Record<string, unknown>>) {
             part.line(recordLine({ base: (row._base as string | null) ?? null, origin: (row._origin as string | null) ?? me.office_code, version: row._v as number }, contentJson(s, row)));
             if (spec.name === 'exhibition_attachment') shas.add(row.sha256 as string);

@@ -490,8 +490,17 @@ export function verifyPackage(db: Database, file: string, opts: { passphrase?: s
     const m = pkg.manifest;
     const parts: VerifyResult['parts'] = [];
     for (const p of m.parts) {
-      if (p.records !== undefined && !m.encryption) streamLines(pkg, p, null, () => {});
-      else streamPart(pkg, p, null, () => {}, true); // encrypted: the stored bytes' hash is checked without the passphrase
+      if (p.records !== undefined && !m.encryption) {
+        // Count lines on the bytes (a record never holds a raw newline: JSON escapes it).
+        let lines = 0;
+        let last = 10;
+        streamPart(pkg, p, null, (b) => {
+          for (let k = b.indexOf(10); k >= 0; k = b.indexOf(10, k + 1)) lines++;
+          if (b.length) last = b[b.length - 1]!;
+        });
+        if (last !== 10) throw new AppError('BAD_PACKAGE', `交换包无效：文件「${p.path}」的最后一行不完整。未写入任何数据。`);
+        if (lines !== p.records) throw new AppError('COUNT_MISMATCH', `交换包无效：文件「${p.path}」有 ${lines} 条记录，清单登记为 ${p.records} 条。未写入任何数据。`, { part: p.path });
+      } else streamPart(pkg, p, null, () => {}, true); // encrypted: the stored bytes' hash is checked without the passphrase
       parts.push({ path: p.path, sha256: p.sha256, ok: true });
     }
     if (m.encryption && opts.passphrase) {

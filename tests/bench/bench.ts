@@ -20,6 +20,7 @@ import { uuidv7 } from '../../db/ids.js';
 import { assignDemoTiers, demoEnterprise, demoRegions, type DemoEnterprise, type DemoRegion } from '../../db/demo/enterprises.js';
 import { seededRng } from '../../db/demo/random.js';
 import { SCALE_LABEL, TIER_LEVEL_LABEL, type ListQuery } from '../../db/enterprises/schema.js';
+import { benchExchange } from './exchange.js';
 
 interface Target {
   /** 'min': the figure must be at least the value (throughput); 'max': at most (latency). */
@@ -189,7 +190,9 @@ const enterpriseList: Section = {
 };
 
 /** Later issues append their sections (towns, training, exhibition claims, exchange packages). */
-const SECTIONS: Section[] = [enterpriseImport, enterpriseList];
+const exchange: Section = { name: '数据交换：省级汇总 120 个县级包', run: (report, tmp) => benchExchange(report, tmp) };
+
+const SECTIONS: Section[] = [enterpriseImport, enterpriseList, exchange];
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

@@ -14,6 +14,7 @@ import { writeWorkbook } from './excel/write.js';
 import { trainingOperations } from './training/api.js';
 import { townOperations } from './towns/api.js';
 import { exhibitionOperations } from './exhibitions/api.js';
+import { exchangeOperations } from './exchange/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -112,6 +113,7 @@ export const operations = {
   ...trainingOperations,
   ...townOperations,
   ...exhibitionOperations,
+  ...exchangeOperations,
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

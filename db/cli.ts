@@ -28,6 +28,11 @@ import { fmtYuan } from './exhibitions/money.js';
 import type { ClaimCalc } from './exhibitions/service.js';
 import * as townCli from './towns/cli.js';
 import { getRuleSet } from './towns/queries.js';
+import { exportPackage, type ExportInput } from './exchange/export.js';
+import { importPackage, verifyPackage } from './exchange/import.js';
+import { consolidateFiles, packagesInFolder } from './exchange/consolidate.js';
+import { submissions } from './exchange/status.js';
+import { KIND_LABEL } from './exchange/package.js';
 
 /** Exit codes: 0 done; 1 a check found a problem (verify-audit) or an internal error; 2 refused (bad input). */
 export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -563,6 +568,147 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+
+  'export-package': {
+    usage: 'export-package FILE.cxpkg --kind report|receipt|return|rules|checkout|checkin|backup --to CODE [--period 2026|2026-H1|2026-03] [--passphrase 口令] [--explain 说明.json] [--town GID | --enterprise GID] [--refers-to 包编号] [--comments 意见.json]',
+    summary: '导出交换包（上报、回执、退回、下发规则、外勤领出/交回、完整备份），签名，可加密',
+    values: ['kind', 'to', 'period', 'passphrase', 'explain', 'town', 'enterprise', 'refers-to', 'comments'],
+    positional: ['交换包文件'],
+    async run({ dataDir, args, actor }) {
+      const file = outputFile(args.positional[0]!, '.cxpkg', '交换包');
+      const json = (name: string) => {
+        const f = args.values.get(name);
+        if (!f) return undefined;
+        try {
+          return JSON.parse(inputFile(f).bytes.toString('utf8')) as unknown;
+        } catch (e) {
+          if (e instanceof AppError) throw e;
+          throw new AppError('VALIDATION', `--${name} 文件不是有效的 JSON：${f}`);
+        }
+      };
+      const input = {
+        kind: requireValue(args, 'kind', '交换包类型'), to: requireValue(args, 'to', '接收单位行政区划代码'), period: args.values.get('period'),
+        passphrase: args.values.get('passphrase'), explanations: json('explain'), town_gid: args.values.get('town'),
+        enterprise_gid: args.values.get('enterprise'), refers_to: args.values.get('refers-to'), comments: json('comments'),
+      };
+      return withHost(dataDir, {}, (host) => {
+        requireInitialized(host);
+        const r = exportPackage(ctxOf(host, actor), input as ExportInput, file);
+        const m = r.manifest;
+        return {
+          data: { file, manifest: m, warnings: r.warnings },
+          lines: [
+            `已导出${KIND_LABEL[m.kind]}包：${file}`,
+            `发给 ${m.receiver.name ?? ''}（${m.receiver.office_code}），第 ${m.sequence} 号${m.period ? `，报送期 ${m.period}` : ''}${m.encryption ? '，已加密' : ''}`,
+            `本单位密钥指纹：${m.sender.fingerprint}`,
+            ...Object.entries(m.tables).map(([t, n]) => `  ${t}\t${n}`),
+            ...r.warnings.map((w) => `注意：${w}`),
+          ],
+        };
+      });
+    },
+  },
+
+  'verify-package': {
+    usage: 'verify-package FILE.cxpkg [--passphrase 口令]',
+    summary: '检查交换包：清单、签名人指纹、每个文件的 SHA-256（或第一处问题）',
+    values: ['passphrase'],
+    positional: ['交换包文件'],
+    async run({ dataDir, args }) {
+      const { file } = inputFile(args.positional[0]!);
+      return withHost(dataDir, {}, (host) => {
+        const r = verifyPackage(host.database, file, { passphrase: args.values.get('passphrase') });
+        const m = r.manifest;
+        return {
+          data: { file, ...r },
+          lines: [
+            `交换包校验通过：${file}`,
+            `类型：${KIND_LABEL[m.kind]}  报送期：${m.period ?? '—'}  第 ${m.sequence} 号  生成于 ${m.created_at}`,
+            `发送：${m.sender.name}（${m.sender.office_code}）  接收：${m.receiver.name ?? ''}（${m.receiver.office_code}）`,
+            `签名人指纹：${r.fingerprint}${r.pinned ? '（已信任）' : '（尚未信任：核对无误后导入时加 --pin）'}`,
+            `格式版本 ${m.format_version}，程序 ${m.app.version}，数据版本 ${m.schema_version}${m.encryption ? '，AES-256-GCM 加密' : ''}`,
+            ...r.parts.map((p) => `  OK ${p.sha256.slice(0, 16)}…  ${p.path}`),
+          ],
+        };
+      });
+    },
+  },
+
+  'import-package': {
+    usage: 'import-package FILE.cxpkg --dry-run|--apply [--pin] [--force] [--passphrase 口令] [--period 报送期] [--choice mine|theirs] [--choices 选择.json]',
+    summary: '导入交换包：--dry-run 只看将新增/更新/冲突什么，--apply 在一个事务中全部写入（--json 输出差异）',
+    flags: ['dry-run', 'apply', 'pin', 'force'],
+    values: ['passphrase', 'period', 'choice', 'choices'],
+    positional: ['交换包文件'],
+    async run({ dataDir, args, actor }) {
+      const { file } = inputFile(args.positional[0]!);
+      const dry = args.flags.has('dry-run');
+      if (dry === args.flags.has('apply')) throw usage('请选择 --dry-run（试导入）或 --apply（导入）之一');
+      const choicesFile = args.values.get('choices');
+      const choices = choicesFile ? (JSON.parse(inputFile(choicesFile).bytes.toString('utf8')) as Record<string, 'mine' | 'theirs'>) : {};
+      return withHost(dataDir, {}, (host) => {
+        requireInitialized(host);
+        const r = importPackage(ctxOf(host, actor), file, dry ? 'dry' : 'apply', {
+          pin: args.flags.has('pin'), force: args.flags.has('force'), passphrase: args.values.get('passphrase'), period: args.values.get('period'),
+          choiceAll: args.values.get('choice') as 'mine' | 'theirs' | undefined, choices, fileName: file,
+        });
+        const lines = [r.message, '表\t新增\t更新\t未变\t删除\t冲突'];
+        for (const t of r.tables) lines.push(`${t.label}\t${t.added}\t${t.updated}\t${t.unchanged}\t${t.deleted}\t${t.conflict}`);
+        for (const c of r.conflicts.slice(0, 50)) {
+          lines.push(`冲突：${c.table_label}「${c.label}」(${c.gid})${c.choice ? ` → ${c.choice === 'mine' ? '保留本单位' : '采用对方'}` : ''}`);
+          for (const f of c.fields) lines.push(`    ${f.field}：本单位 ${JSON.stringify(f.mine)} ｜ 对方 ${JSON.stringify(f.theirs)}`);
+        }
+        for (const e of r.explanations) lines.push(`出错说明：${e.message} —— ${e.explanation}`);
+        for (const c of r.comments) lines.push(`退回意见：${c.table} ${c.gid}：${c.comment}`);
+        lines.push(...r.warnings.map((w) => `注意：${w}`));
+        return { data: { file, ...r }, lines };
+      });
+    },
+  },
+
+  consolidate: {
+    usage: 'consolidate DIR [--pin] [--force]',
+    summary: '汇总：按发送单位和序号导入目录中的全部 .cxpkg，每个包一个事务，输出汇总表',
+    flags: ['pin', 'force'],
+    positional: ['目录'],
+    async run({ dataDir, args, actor }) {
+      const dir = resolve(args.positional[0]!);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AppError('FILE_NOT_FOUND', `目录不存在：${dir}`);
+      const files = packagesInFolder(dir);
+      if (files.length === 0) throw new AppError('FILE_NOT_FOUND', `目录中没有 .cxpkg 交换包：${dir}`);
+      return withHost(dataDir, {}, (host) => {
+        requireInitialized(host);
+        const r = consolidateFiles(ctxOf(host, actor), files, { pin: args.flags.has('pin'), force: args.flags.has('force') });
+        const label = { applied: '已导入', already: '已导入过', refused: '已拒绝' } as const;
+        return {
+          data: r,
+          lines: [
+            `共 ${files.length} 个包：导入 ${r.applied}，拒绝 ${r.refused}`,
+            '文件\t发送单位\t序号\t结果\t新增\t更新\t说明',
+            ...r.rows.map((x) => `${basename(x.file)}\t${x.sender_name ?? '—'}\t${x.sequence ?? '—'}\t${label[x.result]}\t${x.added}\t${x.updated}\t${x.message}`),
+          ],
+        };
+      });
+    },
+  },
+
+  submissions: {
+    usage: 'submissions --period 2026',
+    summary: '报送情况：本期每个下级单位是否报送、时间、状态，逾期的标出（催报名单）',
+    values: ['period'],
+    async run({ dataDir, args, actor }) {
+      const period = requireValue(args, 'period', '报送期');
+      return withHost(dataDir, {}, (host) => {
+        requireInitialized(host);
+        const r = submissions(ctxOf(host, actor), { period });
+        return {
+          data: r,
+          lines: [`${r.label} 报送情况（截止 ${r.due ?? '—'}，逾期 ${r.overdue} 个）`, '代码\t单位\t状态\t报送时间',
+            ...r.rows.map((x) => `${x.office_code}\t${x.office_name}\t${x.status_label}${x.overdue ? '（逾期）' : ''}\t${x.reported_at ?? '—'}`)],
+        };
+      });
+    },
+  },
 };
 
 const COUNT_LABEL: Record<string, string> = { enterprises: '企业', tiers: '梯度认定' };
@@ -617,6 +763,11 @@ export async function runCli(argv: readonly string[], actor: Actor = cliActor())
     const lines = [`错误：${error.message}`];
     const rowErrors = (error.details as { errors?: RowError[] } | undefined)?.errors;
     if (error.code === 'IMPORT_REJECTED' && Array.isArray(rowErrors)) lines.push(...formatRowErrors(rowErrors));
+    // 审核公式 failures: each with the id an --explain file keys its 出错说明 by.
+    if (error.code === 'CHECKS_FAILED' && Array.isArray(error.details)) {
+      for (const f of error.details as Array<{ id: string; message: string }>) lines.push(`  ${f.id}\t${f.message}`);
+      lines.push('在 --explain 文件中按 {"编号": "出错说明"} 写明原因后重新导出。');
+    }
     return { exitCode, stdout: '', stderr: `${lines.join('\n')}\n` };
   }
 }

@@ -4,6 +4,7 @@ import { up as m0002 } from './0002-sanctions.js';
 import { up as m0003 } from './0003-towns.js';
 import { up as m0004 } from './0004-training.js';
 import { up as m0005 } from './0005-exhibitions.js';
+import { up as m0006 } from './0006-exchange.js';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'towns', up: m0003 },
   { version: 4, name: 'training', up: m0004 },
   { version: 5, name: 'exhibitions', up: m0005 },
+  { version: 6, name: 'exchange', up: m0006 },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -23,6 +23,7 @@ import { SCALE_LABEL, TIER_LEVEL_LABEL, type ListQuery } from '../../db/enterpri
 import { benchTraining } from './training.js';
 import { benchExhibitions } from './exhibitions.js';
 import { benchTowns } from './towns.js';
+import { benchExchange } from './exchange.js';
 
 interface Target {
   /** 'min': the figure must be at least the value (throughput); 'max': at most (latency). */
@@ -204,6 +205,8 @@ const townSection: Section = {
 };
 
 /** Later issues append their sections (towns, training, exhibition claims, exchange packages). */
+const exchange: Section = { name: '数据交换：省级汇总 120 个县级包', run: (report, tmp) => benchExchange(report, tmp) };
+
 const training: Section = {
   name: '企业培训（名册导入、一人一补贴检查、批量结算）',
   async run(report) {
@@ -225,7 +228,7 @@ const exhibitions: Section = {
   },
 };
 
-const SECTIONS: Section[] = [enterpriseImport, enterpriseList, townSection, training, exhibitions];
+const SECTIONS: Section[] = [enterpriseImport, enterpriseList, townSection, training, exhibitions, exchange];
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

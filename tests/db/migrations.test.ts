@@ -103,6 +103,24 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'exhibition_claim'`).pluck().get()).toMatch(/STRICT/);
     },
   },
+  6: {
+    before(db) {
+      db.prepare(`INSERT INTO office(id, level, region_code, name, created_at) VALUES (1, 'county', '140525', '泽州县工业和信息化局', '2026-01-01T00:00:00Z')`).run();
+      db.prepare(
+        `INSERT INTO enterprise(gid, uscc, name, name_initials, name_pinyin, search_text, region_code, scale, created_at, created_by, updated_at, updated_by)
+         VALUES ('g-1', ?, '泽州县金鼎铸造有限公司', 'zzxjdzzyxgs', 'zezhouxianjindingzhuzaoyouxiangongsi', 'x', '140525', 'above', 't', 'admin', 't', 'admin')`,
+      ).run(USCC);
+    },
+    after(db) {
+      // Backfill: own records get this office as origin, shipped defaults the 000000 origin.
+      expect(db.prepare(`SELECT origin_office, row_version FROM enterprise WHERE gid = 'g-1'`).get()).toEqual({ origin_office: '140525', row_version: 1 });
+      expect(db.prepare(`SELECT DISTINCT origin_office FROM town_policy`).pluck().all()).toEqual(['000000']);
+      db.prepare(`UPDATE enterprise SET address = '新地址' WHERE gid = 'g-1'`).run();
+      expect(db.prepare(`SELECT row_version FROM enterprise WHERE gid = 'g-1'`).pluck().get()).toBeGreaterThan(1);
+      db.prepare(`DELETE FROM enterprise WHERE gid = 'g-1'`).run();
+      expect(db.prepare(`SELECT table_name FROM exchange_tombstone WHERE gid = 'g-1'`).pluck().get()).toBe('enterprise');
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

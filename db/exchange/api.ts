@@ -1,0 +1,88 @@
+// The exchange (数据交换) operations, spread into db/api.ts. Packages cross the transports as base64 files; the
+// services themselves stream from and to temporary files, never holding a package in memory.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { op, fileInput, toFile, type FileOutput } from '../op.js';
+import { parseInput } from '../validate.js';
+import { exportPackage, type ExportInput } from './export.js';
+import { importPackage, verifyPackage, type ImportOptions } from './import.js';
+import { consolidateFiles } from './consolidate.js';
+import { listPeers, officeKey, unpinPeer } from './keys.js';
+import { commentsAndExplanations, markReviewed, ownStatus, packageLog, submissions } from './status.js';
+import { KIND_LABEL } from './package.js';
+
+function withTemp<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const safeName = (n: string) => basename(n).replace(/[^\w.\-\u4e00-\u9fa5]/g, '_') || 'package.cxpkg';
+function toTemp(dir: string, raw: unknown): string {
+  const f = parseInput(fileInput, raw);
+  const file = join(dir, safeName(f.fileName));
+  writeFileSync(file, Buffer.from(f.dataBase64, 'base64'));
+  return file;
+}
+
+type PackageFile = z.input<typeof fileInput>;
+type ImportInput = PackageFile & Omit<ImportOptions, 'limits' | 'onProgress' | 'fileName'>;
+
+export const exchangeOperations = {
+  /** This office's signing key fingerprint (made on first use), to read out to the office above. */
+  'exchange:key': op({ access: 'clerk', run: (ctx) => ({ fingerprint: officeKey(ctx).fingerprint }) }),
+  'exchange:peers': op({ access: 'reviewer', run: (ctx) => listPeers(ctx.db) }),
+  'exchange:unpin': op({ access: 'admin', run: (ctx, i: { id: number }) => unpinPeer(ctx, parseInput(z.object({ id: z.number().int().positive() }), i).id) }),
+  /** Own status for a period and the 审核公式 results. */
+  'exchange:checks': op({ access: 'clerk', run: (ctx, i: { period: string }) => ownStatus(ctx, i) }),
+  'exchange:review': op({ access: 'reviewer', run: (ctx, i: { period: string; explanations?: Record<string, string> }) => markReviewed(ctx, i) }),
+  'exchange:export': op({
+    access: 'clerk',
+    job: true,
+    run: (ctx, i: ExportInput): FileOutput =>
+      withTemp((dir) => {
+        const name = `${KIND_LABEL[(i?.kind ?? 'report') as keyof typeof KIND_LABEL] ?? '交换'}-${i?.period ?? ''}-${i?.to ?? ''}.cxpkg`.replace('--', '-');
+        const r = exportPackage(ctx, i, join(dir, 'out.cxpkg'));
+        return toFile(name, readFileSync(r.file));
+      }),
+  }),
+  'exchange:verify': op({
+    access: 'clerk',
+    run: (ctx, i: PackageFile & { passphrase?: string }) => withTemp((dir) => verifyPackage(ctx.db, toTemp(dir, i), { passphrase: i.passphrase })),
+  }),
+  /** What the package would add, update, leave, delete and where it conflicts; writes nothing. */
+  'exchange:dryRun': op({
+    access: 'clerk',
+    job: true,
+    run: (ctx, i: ImportInput) => withTemp((dir) => importPackage(ctx, toTemp(dir, i), 'dry', { ...i, fileName: i.fileName, onProgress: ctx.progress })),
+  }),
+  /** Applies in one transaction; conflicts need choices (per gid or choiceAll). */
+  'exchange:apply': op({
+    access: 'reviewer',
+    job: true,
+    run: (ctx, i: ImportInput) => withTemp((dir) => importPackage(ctx, toTemp(dir, i), 'apply', { ...i, fileName: i.fileName, onProgress: ctx.progress })),
+  }),
+  'exchange:consolidate': op({
+    access: 'reviewer',
+    job: true,
+    run: (ctx, i: { files: PackageFile[]; pin?: boolean; force?: boolean }) =>
+      withTemp((dir) => {
+        const p = parseInput(z.object({ files: z.array(z.unknown()).min(1, '请选择交换包').max(500), pin: z.boolean().optional(), force: z.boolean().optional() }), i);
+        const files = p.files.map((f, n) => {
+          const sub = join(dir, String(n));
+          mkdirSync(sub, { recursive: true });
+          return toTemp(sub, f);
+        });
+        return consolidateFiles(ctx, files, { pin: p.pin, force: p.force, onProgress: ctx.progress });
+      }),
+  }),
+  /** 报送情况: every office below for a period, with status, time and overdue ones. */
+  'exchange:submissions': op({ access: 'clerk', run: (ctx, i: { period: string }) => submissions(ctx, i) }),
+  'exchange:packages': op({ access: 'clerk', run: (ctx, i: { limit?: number }) => packageLog(ctx, i ?? {}) }),
+  /** 退回 comments and 出错说明, for one record (gid) or a period. */
+  'exchange:notes': op({ access: 'clerk', run: (ctx, i: { gid?: string; period?: string }) => commentsAndExplanations(ctx, i ?? {}) }),
+};

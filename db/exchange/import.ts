@@ -1,0 +1,525 @@
+// Import: open and check the package (signature, pinned key, addressing, replay), then read it in ONE
+// transaction: tombstones, every table in order, attachments, comments. A dry run is the same pass rolled back,
+// so it reports exactly what an apply would do (including references and unique keys); an apply commits it.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Database } from 'better-sqlite3';
+import type { Ctx } from '../context.js';
+import { requireRole } from '../context.js';
+import type { ProgressFn } from '../op.js';
+import { isoTimestamp } from '../clock.js';
+import { audit } from '../audit/audit.js';
+import { AppError } from '../result.js';
+import { parseInput } from '../validate.js';
+import { TABLES, TABLE_BY_NAME, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, type TableShape, type Value } from './tables.js';
+import { KIND_LABEL, keyFor, openPackage, streamLines, streamPart, type Manifest, type OpenPackage, type Part, type ReadLimits } from './package.js';
+import { periodInfo, PERIOD_RE } from './period.js';
+import { checkRelation, requireOffice, type OfficeRef } from './relations.js';
+
+export const importOptions = z.object({
+  /** true or the fingerprint itself: a person compared the sender's fingerprint and trusts it. */
+  pin: z.union([z.boolean(), z.string()]).optional(),
+  /** Import a package older than one already applied from the same sender (replay). */
+  force: z.boolean().optional(),
+  passphrase: z.string().max(200).nullish(),
+  /** The period the user expects; a package for another period is refused. */
+  period: z.string().nullish(),
+  /** Conflict choices per record gid, and/or one for all. */
+  choices: z.record(z.string(), z.enum(['mine', 'theirs'])).default({}),
+  choiceAll: z.enum(['mine', 'theirs']).nullish(),
+});
+export type ImportOptions = z.input<typeof importOptions> & { limits?: ReadLimits; fileName?: string; onProgress?: ProgressFn };
+
+export type Outcome = 'added' | 'updated' | 'unchanged' | 'conflict' | 'deleted';
+export interface RecordRef {
+  gid: string;
+  label: string;
+}
+export interface FieldDiff {
+  field: string;
+  mine: Value;
+  theirs: Value;
+}
+export interface Conflict extends RecordRef {
+  table: string;
+  table_label: string;
+  deleted_by_sender?: boolean;
+  mine_version: number;
+  theirs_version: number;
+  fields: FieldDiff[];
+  choice: 'mine' | 'theirs' | null;
+}
+export interface TableSummary {
+  table: string;
+  label: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  conflict: number;
+  /** Up to LIST_CAP records per outcome (counts are always complete). */
+  records: Record<Exclude<Outcome, 'conflict'>, RecordRef[]>;
+}
+export interface ImportResult {
+  mode: 'dry' | 'apply';
+  applied: boolean;
+  alreadyApplied: boolean;
+  message: string;
+  package: { package_id: string; kind: string; kind_label: string; period: string | null; sender: Manifest['sender']; receiver: Manifest['receiver']; sequence: number; created_at: string; encrypted: boolean };
+  tables: TableSummary[];
+  conflicts: Conflict[];
+  explanations: Array<{ id: string; message: string; explanation: string; table: string; gid: string; field: string }>;
+  comments: Array<{ table: string; gid: string; comment: string }>;
+  warnings: string[];
+}
+
+export const LIST_CAP = 200;
+class DryRun extends Error {}
+
+const LABEL_KEYS = ['name', 'title', 'claim_no', 'code', 'cert_no', 'batch_no', 'doc_no', 'invoice_no', 'file_name', 'person_name'];
+const labelOf = (o: Record<string, unknown>): string => {
+  for (const k of LABEL_KEYS) if (typeof o[k] === 'string' && o[k]) return o[k] as string;
+  if (typeof o.year === 'number') return String(o.year);
+  return String(o.gid);
+};
+
+interface Checked {
+  pkg: OpenPackage;
+  me: OfficeRef;
+  pinNeeded: boolean;
+  forced: boolean;
+  already: boolean;
+}
+
+/** Everything that can be decided before reading data: trust, addressing, period, replay. */
+function checkHeader(ctx: Ctx, pkg: OpenPackage, o: z.output<typeof importOptions>): Checked {
+  const m = pkg.manifest;
+  const office = requireOffice(ctx.db);
+  const me: OfficeRef = { office_code: office.region_code, level: office.level, name: office.name };
+  const label = KIND_LABEL[m.kind];
+  if (m.receiver.office_code !== me.office_code) {
+    throw new AppError('WRONG_RECEIVER', `此${label}包是发给 ${m.receiver.name ?? ''}（${m.receiver.office_code}）的，不是本单位（${me.office_code}）。未写入任何数据。`, { receiver: m.receiver });
+  }
+  // Read, not made: an import never creates this office's key (it would be a write outside the transaction).
+  const own = ctx.db.prepare('SELECT fingerprint FROM exchange_key WHERE id = 1').pluck().get() as string | undefined;
+  if (own === pkg.fingerprint) throw new AppError('SELF_PACKAGE', '这是本台账自己导出的交换包，不能导入本台账。未写入任何数据。');
+  checkRelation(m.kind, `${label}包`, m.sender, me);
+  if (m.kind === 'report' || m.kind === 'receipt' || m.kind === 'return') {
+    if (!m.period || !PERIOD_RE.test(m.period)) throw new AppError('WRONG_PERIOD', `${label}包没有有效的报送期。未写入任何数据。`);
+    if (periodInfo(m.period).year > ctx.clock.now().getUTCFullYear() + 1) throw new AppError('WRONG_PERIOD', `${label}包的报送期 ${m.period} 尚未到来。未写入任何数据。`);
+  }
+  if (o.period && m.period !== o.period) {
+    throw new AppError('WRONG_PERIOD', `此${label}包的报送期是 ${m.period ?? '（无）'}，不是所选的 ${o.period}。未写入任何数据。`, { period: m.period });
+  }
+  // Pinned keys: one per other office; several for ledgers of this same office (field laptops).
+  const pins = ctx.db.prepare('SELECT fingerprint FROM exchange_peer WHERE office_code = ?').pluck().all(m.sender.office_code) as string[];
+  let pinNeeded = false;
+  if (!pins.includes(pkg.fingerprint)) {
+    if (m.sender.office_code !== me.office_code && pins.length) {
+      throw new AppError('KEY_CHANGED', `${m.sender.name}（${m.sender.office_code}）的签名密钥与已信任的不同（包内指纹 ${pkg.fingerprint}，已信任 ${pins[0]}）：可能是伪造的包，已拒绝。若对方确实更换了密钥，请管理员先移除旧密钥。未写入任何数据。`, { fingerprint: pkg.fingerprint, pinned: pins[0] });
+    }
+    if (o.pin === true || o.pin === pkg.fingerprint) pinNeeded = true;
+    else {
+      throw new AppError('NEEDS_PIN', `首次收到 ${m.sender.name}（${m.sender.office_code}）的交换包：请与对方核对密钥指纹 ${pkg.fingerprint} 后确认信任`, {
+        fingerprint: pkg.fingerprint, sender: m.sender,
+      });
+    }
+  }
+  const prev = ctx.db.prepare(`SELECT manifest_sha256 FROM exchange_package WHERE direction = 'in' AND package_id = ?`).pluck().get(m.package_id) as string | undefined;
+  if (prev !== undefined) {
+    if (prev !== pkg.manifestSha256) throw new AppError('DUPLICATE_PACKAGE', `已导入过编号相同（${m.package_id}）但内容不同的交换包，已拒绝。未写入任何数据。`);
+    return { pkg, me, pinNeeded, forced: false, already: true };
+  }
+  const last = ctx.db.prepare(`SELECT max(sequence) FROM exchange_package WHERE direction = 'in' AND sender_code = ? AND sender_fingerprint = ?`).pluck().get(m.sender.office_code, pkg.fingerprint) as number | null;
+  let forced = false;
+  if (last !== null && m.sequence <= last) {
+    if (m.sequence === last) throw new AppError('DUPLICATE_SEQUENCE', `已导入过 ${m.sender.name} 序号为 ${m.sequence} 的另一个交换包，已拒绝。未写入任何数据。`);
+    if (!o.force) {
+      throw new AppError('REPLAY', `此包序号 ${m.sequence} 早于已导入的 ${m.sender.name} 第 ${last} 号包，可能是重放的旧包，已拒绝。确需导入请选择"强制导入"。未写入任何数据。`, { sequence: m.sequence, last });
+    }
+    forced = true;
+  }
+  return { pkg, me, pinNeeded, forced, already: false };
+}
+
+function emptySummary(t: string): TableSummary {
+  return { table: t, label: TABLE_BY_NAME.get(t)?.label ?? t, added: 0, updated: 0, unchanged: 0, deleted: 0, conflict: 0, records: { added: [], updated: [], unchanged: [], deleted: [] } };
+}
+
+interface Fixup {
+  table: string;
+  id: number;
+  column: string;
+  refTable: string;
+  gid: string;
+}
+
+/** The transaction body shared by dry run and apply. */
+function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, mode: 'dry' | 'apply', progress: ProgressFn, fileName: string | null): ImportResult {
+  const db = ctx.db;
+  const { pkg, me } = c;
+  const m = pkg.manifest;
+  const sender = m.sender.office_code;
+  const key = keyFor(m, o.passphrase);
+  const shapes = tableShapes(db);
+  const now = isoTimestamp(ctx.clock.now());
+  const summaries = new Map<string, TableSummary>();
+  const conflicts: Conflict[] = [];
+  const warnings: string[] = [];
+  const fixups: Fixup[] = [];
+  let maxV = 0;
+  let done = 0;
+  const total = Object.entries(m.tables).filter(([t]) => !t.startsWith('_')).reduce((a, [, n]) => a + n, 0);
+  const summary = (t: string) => summaries.get(t) ?? (summaries.set(t, emptySummary(t)), summaries.get(t)!);
+  const note = (t: string, outcome: Exclude<Outcome, 'conflict'>, ref: RecordRef) => {
+    const s = summary(t);
+    s[outcome]++;
+    if (s.records[outcome].length < LIST_CAP) s.records[outcome].push(ref);
+  };
+  const getBase = db.prepare('SELECT version, row_hash FROM sync_base WHERE gid = ? AND peer = ?');
+  const putBase = db.prepare('INSERT INTO sync_base(gid, peer, version, row_hash) VALUES (?, ?, ?, ?) ON CONFLICT(gid, peer) DO UPDATE SET version = excluded.version, row_hash = excluded.row_hash');
+  const bump = db.prepare('UPDATE exchange_clock SET counter = counter + 1 WHERE id = 1 RETURNING counter').pluck();
+  const idOf = new Map<string, ReturnType<Database['prepare']>>();
+  const resolve = (table: string, gid: string): number | undefined => {
+    let st = idOf.get(table);
+    if (!st) idOf.set(table, (st = db.prepare(`SELECT id FROM ${table} WHERE gid = ?`).pluck()));
+    return st.get(gid) as number | undefined;
+  };
+  const choiceFor = (gid: string) => o.choices[gid] ?? o.choiceAll ?? null;
+  const partsByTable = new Map(m.parts.filter((p) => p.table).map((p) => [p.table!, p]));
+
+  db.prepare('UPDATE exchange_clock SET suppress = 1 WHERE id = 1').run();
+
+  // Deletions first (children before parents), so a claim's re-numbered items do not collide with the old ones.
+  const tombPart = partsByTable.get('_tombstones');
+  if (tombPart) {
+    const tombs: Array<{ gid: string; table: string; _v: number; _origin: string }> = [];
+    streamLines(pkg, tombPart, key, (line) => tombs.push(parseLine(line, tombPart) as never));
+    const order = new Map(TABLES.map((t, i) => [t.name, i]));
+    tombs.sort((a, b) => (order.get(b.table) ?? -1) - (order.get(a.table) ?? -1));
+    for (const t of tombs) {
+      const s = shapes.get(t.table);
+      if (!s || typeof t.gid !== 'string') throw new AppError('BAD_PACKAGE', `交换包无效：删除记录中的表「${t.table}」不认识。未写入任何数据。`);
+      maxV = Math.max(maxV, Number(t._v) || 0);
+      const local = db.prepare(`${s.selectSql} WHERE t.gid = ?`).get(t.gid) as Record<string, unknown> | undefined;
+      db.prepare('INSERT OR REPLACE INTO exchange_tombstone(gid, table_name, origin_office, version) VALUES (?, ?, ?, ?)').run(t.gid, t.table, t._origin ?? null, Number(t._v) || 0);
+      if (!local) continue;
+      const lh = contentHash(contentJson(s, local));
+      const base = getBase.get(t.gid, sender) as { version: number; row_hash: string } | undefined;
+      const ref = { gid: t.gid, label: labelOf(local) };
+      let del = base?.row_hash === lh;
+      if (!del) {
+        const choice = choiceFor(t.gid);
+        conflicts.push({ table: t.table, table_label: s.spec.label, ...ref, deleted_by_sender: true, mine_version: local._v as number, theirs_version: Number(t._v), fields: [], choice });
+        summary(t.table).conflict++;
+        if (!choice) continue;
+        audit(ctx, 'exchange.conflict', t.table, t.gid, { package_id: m.package_id, choice, deleted_by_sender: true });
+        del = choice === 'theirs';
+      }
+      if (del) {
+        db.prepare(`DELETE FROM ${t.table} WHERE id = ?`).run(local._id);
+        db.prepare('DELETE FROM sync_base WHERE gid = ?').run(t.gid);
+        note(t.table, 'deleted', ref);
+      }
+    }
+  }
+
+  for (const spec of TABLES) {
+    const part = partsByTable.get(spec.name);
+    if (!part) continue;
+    const s = shapes.get(spec.name)!;
+    const local = db.prepare(`${s.selectSql} WHERE t.gid = ?`);
+    const extra = spec.name === 'exhibition_attachment' ? ['storage'] : [];
+    const insert = db.prepare(`INSERT INTO ${spec.name}(${[...s.columns, ...extra, 'origin_office', 'row_version'].join(', ')}) VALUES (${[...s.columns, ...extra, 'origin_office', 'row_version'].map((col) => `@${col}`).join(', ')})`);
+    const update = db.prepare(`UPDATE ${spec.name} SET ${[...s.columns, 'origin_office', 'row_version'].map((col) => `${col} = @${col}`).join(', ')} WHERE id = @_id`);
+    const keep = db.prepare(`UPDATE ${spec.name} SET row_version = ? WHERE id = ?`);
+    const known = new Set([...s.columns, '_base', '_origin', '_v']);
+
+    /** Package values → row values: gids of references become local ids (forward ones fixed up at the end). */
+    const toRow = (rec: Record<string, unknown>, id: number | null): Record<string, unknown> => {
+      const row: Record<string, unknown> = {};
+      for (const col of s.columns) row[col] = rec[col] ?? null;
+      for (const r of s.refs.values()) {
+        const g = rec[r.column];
+        if (g === null || g === undefined) continue;
+        const refTable = r.table ?? r.byKind!.tables[String(rec[r.byKind!.column])];
+        if (!refTable || typeof g !== 'string') throw new AppError('BAD_PACKAGE', `交换包无效：${spec.label} ${String(rec.gid)} 的「${r.column}」引用无效。未写入任何数据。`);
+        const rid = resolve(refTable, g);
+        if (rid !== undefined) row[r.column] = rid;
+        else if (r.nullable) {
+          row[r.column] = null;
+          fixups.push({ table: spec.name, id: id ?? -1, column: r.column, refTable, gid: g });
+        } else {
+          throw new AppError('MISSING_REFERENCE', `${spec.label}「${labelOf(rec)}」引用的${TABLE_BY_NAME.get(refTable)?.label ?? refTable}（${g}）既不在包中也不在本台账中，无法导入。未写入任何数据。`, { table: spec.name, gid: rec.gid, ref: g });
+        }
+      }
+      row.origin_office = rec._origin ?? sender;
+      row.row_version = rec._v;
+      if (extra.length) row.storage = ctx.dataDir ? 'file' : 'db';
+      return row;
+    };
+    const write = (fn: () => { lastInsertRowid: number | bigint }, rec: Record<string, unknown>) => {
+      try {
+        return Number(fn().lastInsertRowid);
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        if (/UNIQUE/.test(msg)) throw new AppError('KEY_CLASH', `${spec.label}「${labelOf(rec)}」与本台账中另一条记录的唯一编号冲突（${msg}），无法导入。未写入任何数据。`, { table: spec.name, gid: rec.gid });
+        if (/FOREIGN KEY|CHECK|NOT NULL/.test(msg)) throw new AppError('BAD_RECORD', `${spec.label}「${labelOf(rec)}」不符合本台账的数据约束（${msg}）。未写入任何数据。`, { table: spec.name, gid: rec.gid });
+        throw e;
+      }
+    };
+
+    streamLines(pkg, part, key, (line) => {
+      const rec = parseLine(line, part);
+      for (const k of Object.keys(rec)) {
+        if (!known.has(k)) throw new AppError('UNKNOWN_FIELD', `${spec.label}中有本程序不认识的字段「${k}」（发送方程序版本更新），请升级程序后再导入。未写入任何数据。`, { table: spec.name, field: k });
+      }
+      const gid = rec.gid;
+      const v = rec._v;
+      if (typeof gid !== 'string' || gid.length < 8 || typeof v !== 'number' || !Number.isInteger(v)) throw new AppError('BAD_PACKAGE', `交换包无效：${spec.label}中有缺少 gid 或版本的记录。未写入任何数据。`);
+      maxV = Math.max(maxV, v);
+      const content = contentJson(s, rec);
+      const h = contentHash(content);
+      const ref = { gid, label: labelOf(rec) };
+      const mine = local.get(gid) as Record<string, unknown> | undefined;
+      if (++done % 2000 === 0) progress(done, total, `${spec.label}`);
+      if (!mine) {
+        const before = fixups.length;
+        const row = toRow(rec, null);
+        const id = write(() => insert.run(row) as never, rec);
+        for (let k = before; k < fixups.length; k++) fixups[k]!.id = id;
+        putBase.run(gid, sender, v, h);
+        note(spec.name, 'added', ref);
+        return;
+      }
+      const mineContent = contentJson(s, mine);
+      const lh = contentHash(mineContent);
+      const base = getBase.get(gid, sender) as { version: number; row_hash: string } | undefined;
+      const theirBase = typeof rec._base === 'string' ? rec._base : null;
+      let outcome: 'unchanged' | 'updated' | 'conflict';
+      if (rec._origin === SHIPPED_ORIGIN || lh === h) outcome = 'unchanged';
+      else if (base && v < base.version && base.row_hash !== h) outcome = 'unchanged'; // older than what was agreed
+      else if (lh === base?.row_hash || lh === theirBase) outcome = 'updated';
+      else if (h === base?.row_hash || h === theirBase) outcome = 'unchanged'; // changed here only: keep, the sender has seen it
+      else outcome = 'conflict';
+      if (outcome === 'conflict') {
+        const a = JSON.parse(mineContent) as Record<string, Value>;
+        const b = JSON.parse(content) as Record<string, Value>;
+        const fields = s.columns.filter((col) => JSON.stringify(a[col]) !== JSON.stringify(b[col])).map((col) => ({ field: col, mine: a[col] ?? null, theirs: b[col] ?? null }));
+        const choice = choiceFor(gid);
+        conflicts.push({ table: spec.name, table_label: spec.label, ...ref, mine_version: mine._v as number, theirs_version: v, fields, choice });
+        summary(spec.name).conflict++;
+        if (!choice) return;
+        audit(ctx, 'exchange.conflict', spec.name, gid, { package_id: m.package_id, sender, choice, fields: fields.map((f) => f.field), mine_version: mine._v, theirs_version: v });
+        if (choice === 'theirs') write(() => update.run({ ...toRow(rec, mine._id as number), _id: mine._id }) as never, rec);
+        else keep.run(bump.get() as number, mine._id); // mine wins and travels on with a newer version
+        putBase.run(gid, sender, v, h);
+        return;
+      }
+      if (outcome === 'updated') {
+        write(() => update.run({ ...toRow(rec, mine._id as number), _id: mine._id }) as never, rec);
+        note(spec.name, 'updated', ref);
+      } else note(spec.name, 'unchanged', ref);
+      if (!base || base.row_hash !== h || base.version < v) putBase.run(gid, sender, v, h);
+    });
+  }
+
+  for (const f of fixups) {
+    const rid = resolve(f.refTable, f.gid);
+    if (rid === undefined) {
+      warnings.push(`${TABLE_BY_NAME.get(f.table)?.label ?? f.table} 的「${f.column}」引用的记录（${f.gid}）不在包中，已留空`);
+      continue;
+    }
+    db.prepare(`UPDATE ${f.table} SET ${f.column} = ? WHERE id = ?`).run(rid, f.id);
+  }
+
+  // Attachment bytes: named by their SHA-256, which is checked again here.
+  for (const p of m.parts.filter((x) => x.path.startsWith('attachments/'))) {
+    const sha = p.path.slice('attachments/'.length);
+    const chunks: Uint8Array[] = [];
+    streamPart(pkg, p, key, (b) => chunks.push(b));
+    const bytes = Buffer.concat(chunks);
+    if (createHash('sha256').update(bytes).digest('hex') !== sha) throw new AppError('HASH_MISMATCH', `交换包被改动或损坏：附件 ${sha} 的内容与名称不符。未写入任何数据。`);
+    if (mode === 'apply') {
+      if (ctx.dataDir) {
+        const dir = join(ctx.dataDir, 'attachments');
+        mkdirSync(dir, { recursive: true });
+        if (!existsSync(join(dir, sha))) writeFileSync(join(dir, sha), bytes);
+      } else db.prepare('INSERT OR IGNORE INTO exhibition_blob(sha256, data) VALUES (?, ?)').run(sha, bytes);
+    }
+  }
+
+  const explanations: ImportResult['explanations'] = [];
+  const checksPart = m.parts.find((p) => p.path === 'checks.json');
+  if (checksPart) {
+    const list = jsonPart(pkg, checksPart, key) as ImportResult['explanations'];
+    if (!Array.isArray(list)) throw new AppError('BAD_PACKAGE', '交换包无效：checks.json 格式不对');
+    const ins = db.prepare(`INSERT INTO exchange_explanation(package_id, office_code, period, check_id, table_name, gid, field, message, explanation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const e of list) {
+      explanations.push({ id: String(e.id), message: String(e.message), explanation: String(e.explanation), table: String(e.table), gid: String(e.gid), field: String(e.field) });
+      ins.run(m.package_id, sender, m.period, String(e.id), String(e.table), String(e.gid), String(e.field), String(e.message), String(e.explanation), now);
+    }
+  }
+  const comments: ImportResult['comments'] = [];
+  const returnsPart = partsByTable.get('_returns');
+  if (returnsPart) {
+    const ins = db.prepare(`INSERT INTO exchange_comment(package_id, direction, office_code, period, table_name, gid, comment, created_at) VALUES (?, 'in', ?, ?, ?, ?, ?, ?)`);
+    streamLines(pkg, returnsPart, key, (line) => {
+      const r = parseLine(line, returnsPart);
+      const cm = { table: String(r.table ?? ''), gid: String(r.gid ?? ''), comment: String(r.comment ?? '') };
+      comments.push(cm);
+      ins.run(m.package_id, sender, m.period, cm.table, cm.gid, cm.comment, now);
+    });
+  }
+  const receiptPart = m.parts.find((p) => p.path === 'receipt.json');
+  if (receiptPart) jsonPart(pkg, receiptPart, key);
+
+  const unresolved = conflicts.filter((x) => !x.choice);
+  if (mode === 'apply' && unresolved.length) {
+    throw new AppError('CONFLICTS_UNRESOLVED', `有 ${unresolved.length} 条记录在两端都被修改过（如 ${unresolved[0]!.table_label}「${unresolved[0]!.label}」），请逐条或统一选择保留本单位的（mine）还是对方的（theirs）。未写入任何数据。`, unresolved.slice(0, 1000));
+  }
+
+  db.prepare('UPDATE exchange_clock SET counter = max(counter, ?), suppress = 0 WHERE id = 1').run(maxV);
+  if (c.pinNeeded) {
+    db.prepare('INSERT INTO exchange_peer(office_code, level, name, public_key, fingerprint, pinned_at, pinned_by) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      sender, m.sender.level, m.sender.name, pkg.publicKeyPem, pkg.fingerprint, now, ctx.actor.username);
+    audit(ctx, 'exchange.peer.pin', 'exchange_peer', sender, { fingerprint: pkg.fingerprint, name: m.sender.name });
+  }
+  const counts = Object.fromEntries([...summaries.values()].map((s) => [s.table, { added: s.added, updated: s.updated, unchanged: s.unchanged, deleted: s.deleted, conflict: s.conflict }]));
+  db.prepare(`INSERT INTO exchange_package(direction, package_id, kind, period, sender_code, sender_level, sender_name, sender_fingerprint, receiver_code,
+      sequence, manifest_sha256, file_name, counts, created_at, applied_at, applied_by, status)
+    VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    m.package_id, m.kind, m.period, sender, m.sender.level, m.sender.name, pkg.fingerprint, me.office_code, m.sequence, pkg.manifestSha256,
+    fileName, JSON.stringify(counts), m.created_at, now, ctx.actor.username, c.forced ? 'forced' : 'applied');
+  const setStatus = (code: string, status: string, reportedAt: string | null) =>
+    db.prepare(`INSERT INTO report_status(office_code, period, status, package_id, reported_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(office_code, period) DO UPDATE SET status = excluded.status, package_id = excluded.package_id,
+        reported_at = coalesce(excluded.reported_at, report_status.reported_at), updated_at = excluded.updated_at, updated_by = excluded.updated_by`)
+      .run(code, m.period, status, m.package_id, reportedAt, now, ctx.actor.username);
+  if (m.kind === 'report') setStatus(sender, 'reported', m.created_at);
+  if (m.kind === 'receipt') setStatus(me.office_code, 'accepted', null);
+  if (m.kind === 'return') setStatus(me.office_code, 'returned', null);
+  audit(ctx, 'exchange.import', 'exchange_package', m.package_id, { kind: m.kind, period: m.period, sender, sequence: m.sequence, forced: c.forced, counts, conflicts: conflicts.length });
+  progress(total, total, '完成');
+
+  const result: ImportResult = {
+    mode,
+    applied: mode === 'apply',
+    alreadyApplied: false,
+    message: '',
+    package: describe(pkg),
+    tables: TABLES.map((t) => summaries.get(t.name)).filter((s): s is TableSummary => !!s),
+    conflicts,
+    explanations,
+    comments,
+    warnings,
+  };
+  const sum = (k: 'added' | 'updated' | 'unchanged' | 'deleted') => result.tables.reduce((a, t) => a + t[k], 0);
+  result.message = `${mode === 'dry' ? '试导入（未写入）' : '已导入'}：新增 ${sum('added')}，更新 ${sum('updated')}，未变 ${sum('unchanged')}，删除 ${sum('deleted')}，冲突 ${conflicts.length}`;
+  if (mode === 'dry') throw Object.assign(new DryRun(), { result });
+  return result;
+}
+
+function parseLine(line: string, part: Part): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    throw new AppError('BAD_PACKAGE', `交换包无效：文件「${part.path}」中有一行不是有效的 JSON。未写入任何数据。`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new AppError('BAD_PACKAGE', `交换包无效：文件「${part.path}」中有一行不是记录。未写入任何数据。`);
+  return v as Record<string, unknown>;
+}
+
+function jsonPart(pkg: OpenPackage, part: Part, key: Buffer | null): unknown {
+  if (part.bytes > 64 * 1024 * 1024) throw new AppError('BAD_PACKAGE', `交换包无效：「${part.path}」过大`);
+  const chunks: Uint8Array[] = [];
+  streamPart(pkg, part, key, (b) => chunks.push(b));
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new AppError('BAD_PACKAGE', `交换包无效：「${part.path}」不是有效的 JSON。未写入任何数据。`);
+  }
+}
+
+function describe(pkg: OpenPackage): ImportResult['package'] {
+  const m = pkg.manifest;
+  return { package_id: m.package_id, kind: m.kind, kind_label: KIND_LABEL[m.kind], period: m.period, sender: m.sender, receiver: m.receiver, sequence: m.sequence, created_at: m.created_at, encrypted: !!m.encryption };
+}
+
+/** Dry run ('dry') or apply ('apply') one package file. Nothing is written unless an apply succeeds as a whole. */
+export function importPackage(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw: ImportOptions = {}): ImportResult {
+  const o = parseInput(importOptions, { pin: raw.pin, force: raw.force, passphrase: raw.passphrase, period: raw.period, choices: raw.choices, choiceAll: raw.choiceAll });
+  requireRole(ctx.actor, mode === 'apply' ? 'reviewer' : 'clerk', mode === 'apply' ? '导入交换包' : '试导入交换包');
+  const pkg = openPackage(file, raw.limits);
+  try {
+    const c = checkHeader(ctx, pkg, o);
+    if (c.already) {
+      return {
+        mode, applied: false, alreadyApplied: true, message: `此交换包（${pkg.manifest.sender.name} 第 ${pkg.manifest.sequence} 号）已经导入过，本次没有任何改动`,
+        package: describe(pkg), tables: [], conflicts: [], explanations: [], comments: [], warnings: [],
+      };
+    }
+    if (KIND_LABEL[pkg.manifest.kind] && pkg.manifest.kind === 'backup') requireRole(ctx.actor, 'admin', '导入完整备份包');
+    if (pkg.manifest.kind === 'rules') requireRole(ctx.actor, 'admin', '导入下发规则包');
+    try {
+      return ctx.db.transaction(() => readAndWrite(ctx, c, o, mode, raw.onProgress ?? (() => {}), raw.fileName ?? null))();
+    } catch (e) {
+      if (e instanceof DryRun) return (e as DryRun & { result: ImportResult }).result;
+      throw e;
+    }
+  } finally {
+    pkg.close();
+  }
+}
+
+export interface VerifyResult {
+  ok: true;
+  manifest: Manifest;
+  fingerprint: string;
+  pinned: boolean;
+  parts: Array<{ path: string; sha256: string; ok: true }>;
+}
+
+/** verify-package: structure, signature and every part's hash and count; reads no data into the ledger. */
+export function verifyPackage(db: Database, file: string, opts: { passphrase?: string | null; limits?: ReadLimits } = {}): VerifyResult {
+  const pkg = openPackage(file, opts.limits);
+  try {
+    const m = pkg.manifest;
+    const parts: VerifyResult['parts'] = [];
+    for (const p of m.parts) {
+      if (p.records !== undefined && !m.encryption) {
+        // Count lines on the bytes (a record never holds a raw newline: JSON escapes it).
+        let lines = 0;
+        let last = 10;
+        streamPart(pkg, p, null, (b) => {
+          for (let k = b.indexOf(10); k >= 0; k = b.indexOf(10, k + 1)) lines++;
+          if (b.length) last = b[b.length - 1]!;
+        });
+        if (last !== 10) throw new AppError('BAD_PACKAGE', `交换包无效：文件「${p.path}」的最后一行不完整。未写入任何数据。`);
+        if (lines !== p.records) throw new AppError('COUNT_MISMATCH', `交换包无效：文件「${p.path}」有 ${lines} 条记录，清单登记为 ${p.records} 条。未写入任何数据。`, { part: p.path });
+      } else streamPart(pkg, p, null, () => {}, true); // encrypted: the stored bytes' hash is checked without the passphrase
+      parts.push({ path: p.path, sha256: p.sha256, ok: true });
+    }
+    if (m.encryption && opts.passphrase) {
+      const key = keyFor(m, opts.passphrase);
+      for (const p of m.parts) if (p.records !== undefined) streamLines(pkg, p, key, () => {});
+    }
+    const pinned = !!db.prepare('SELECT 1 FROM exchange_peer WHERE office_code = ? AND fingerprint = ?').get(m.sender.office_code, pkg.fingerprint);
+    return { ok: true, manifest: m, fingerprint: pkg.fingerprint, pinned, parts };
+  } finally {
+    pkg.close();
+  }
+}
+
+/** Reads only the manifest (cheap): consolidation sorts a folder by sender and sequence with it. */
+export function peekManifest(file: string): Manifest {
+  const pkg = openPackage(file);
+  try {
+    return pkg.manifest;
+  } finally {
+    pkg.close();
+  }
+}

@@ -1,0 +1,66 @@
+// The exchange commands of the headless CLI, on real data folders: a county exports, a city verifies,
+// dry-runs, pins, applies, consolidates a folder and lists 报送情况.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../db/cli.js';
+import { tempDir } from '../helpers.js';
+
+const dirs: Array<{ cleanup(): void }> = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+
+describe('exchange CLI', () => {
+  it('export-package, verify-package, import-package --dry-run/--apply, consolidate, submissions', async () => {
+    const t = tempDir('ledger-xcli-');
+    dirs.push(t);
+    const county = join(t.dir, 'county');
+    const city = join(t.dir, 'city');
+    const pkg = join(t.dir, 'report.cxpkg');
+    expect((await runCli(['--data', county, 'seed-demo', '--count', '20'])).exitCode).toBe(0);
+    expect((await runCli(['--data', city, 'init', '--level', 'city', '--region', '140500', '--name', '晋城市工业和信息化局', '--admin', 'admin', '--password', 'Admin12345'])).exitCode).toBe(0);
+
+    const refused = await runCli(['--data', county, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', pkg, '--json']);
+    expect(refused.exitCode).toBe(2);
+    const err = JSON.parse(refused.stdout).error as { code: string; details: Array<{ id: string }> };
+    expect(err.code).toBe('CHECKS_FAILED');
+    const explain = join(t.dir, 'explain.json');
+    writeFileSync(explain, JSON.stringify(Object.fromEntries(err.details.map((d) => [d.id, '数据已核实']))));
+    const ok = await runCli(['--data', county, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', '--explain', explain, pkg]);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain('已导出上报包');
+
+    const v = await runCli(['--data', city, 'verify-package', pkg]);
+    expect(v.exitCode).toBe(0);
+    expect(v.stdout).toMatch(/签名人指纹：([0-9A-F]{4}-){7}[0-9A-F]{4}（尚未信任/);
+
+    const np = await runCli(['--data', city, 'import-package', pkg, '--dry-run', '--json']);
+    expect(JSON.parse(np.stdout).error.code).toBe('NEEDS_PIN');
+    const d = await runCli(['--data', city, 'import-package', pkg, '--dry-run', '--pin', '--json']);
+    const dr = JSON.parse(d.stdout);
+    expect(dr.ok).toBe(true);
+    expect(dr.applied).toBe(false);
+    expect(dr.tables.find((x: { table: string }) => x.table === 'enterprise').added).toBeGreaterThan(20);
+
+    const a = await runCli(['--data', city, 'import-package', pkg, '--apply', '--pin']);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toContain('已导入');
+    const again = await runCli(['--data', city, 'import-package', pkg, '--apply']);
+    expect(again.stdout).toContain('已经导入过');
+
+    const folder = join(t.dir, 'inbox');
+    mkdirSync(folder);
+    const second = join(folder, 'second.cxpkg');
+    await runCli(['--data', county, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', '--explain', explain, second]);
+    copyFileSync(pkg, join(folder, 'first.cxpkg'));
+    writeFileSync(join(folder, 'junk.cxpkg'), 'not a package');
+    const c = await runCli(['--data', city, 'consolidate', folder, '--json']);
+    const cr = JSON.parse(c.stdout);
+    expect(cr.rows.map((r: { result: string }) => r.result).sort()).toEqual(['already', 'applied', 'refused']);
+
+    const s = await runCli(['--data', city, 'submissions', '--period', '2025']);
+    expect(s.stdout).toMatch(/140525\t泽州县\t已上报/);
+    expect((await runCli(['--data', city, 'import-package', pkg])).exitCode).toBe(2);
+  }, 60_000);
+});

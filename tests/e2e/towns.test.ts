@@ -52,12 +52,9 @@ describe('专业镇: lifecycle, indicators, evaluation, documents', () => {
 
   it('loads the demo ledger and shows the overview and the list', async () => {
     await page.goto(app.url);
+    // The demo button sets up 泽州县 and logs in as its administrator.
     await page.getByRole('button', { name: '载入演示数据（泽州县）' }).click();
-    await page.getByRole('button', { name: '登录' }).waitFor({ timeout: 60_000 });
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码').fill('Admin12345');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { name: '企业库' }).waitFor();
+    await page.getByRole('heading', { name: '企业库' }).waitFor({ timeout: 60_000 });
     await page.goto(`${app.url}#/towns/overview`);
     await page.getByRole('heading', { name: '专业镇总览' }).waitFor();
     await page.locator('.recharts-surface').first().waitFor();

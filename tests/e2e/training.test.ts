@@ -89,9 +89,9 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
 
   it('loads the demo ledger and lists the demo plans', async () => {
     await page.goto(app.url);
+    // The demo button sets up 泽州县 and logs in as its administrator.
     await page.getByRole('button', { name: '载入演示数据（泽州县）' }).click();
-    await page.getByRole('button', { name: '登录' }).waitFor({ timeout: 60_000 });
-    await login('admin', 'Admin12345');
+    await page.getByRole('heading', { name: '企业库' }).waitFor({ timeout: 60_000 });
     await page.goto(`${app.url}#/training/plans`);
     await page.getByRole('heading', { name: '培训计划' }).waitFor();
     await page.getByText(/共 \d+ 个计划/).waitFor();

@@ -10,6 +10,8 @@ interface AppState {
   refresh(): Promise<void>;
   login(username: string, password: string): Promise<void>;
   setup(input: Record<string, unknown>): Promise<void>;
+  /** First-run alternative: the demo county, logged in as its administrator. */
+  setupDemo(): Promise<{ office: string; username: string; password: string }>;
   logout(): Promise<void>;
   lock(): Promise<void>;
   unlock(password: string): Promise<void>;
@@ -32,6 +34,12 @@ export const useApp = create<AppState>((set, get) => ({
     const { token } = await call('setup:init', input);
     setSession(token);
     await get().refresh();
+  },
+  async setupDemo() {
+    const r = await call('setup:demo');
+    setSession(r.token);
+    await get().refresh();
+    return r;
   },
   async logout() {
     await call('auth:logout').catch(() => null);

@@ -8,7 +8,7 @@ import { call } from '../../api/client';
 export function SetupPage() {
   const [form] = Form.useForm();
   const setup = useApp((s) => s.setup);
-  const refresh = useApp((s) => s.refresh);
+  const setupDemo = useApp((s) => s.setupDemo);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const level = (Form.useWatch('level', form) ?? 'county') as 'county' | 'city' | 'province';
@@ -37,9 +37,8 @@ export function SetupPage() {
   const loadDemo = async () => {
     setBusy(true);
     try {
-      const r = await call('setup:demo');
-      message.success(`已载入演示数据：${r.office}，管理员 ${r.username} / ${r.password}`, 8);
-      await refresh();
+      const r = await setupDemo();
+      message.success(`已载入演示数据：${r.office}，已以管理员 ${r.username}（密码 ${r.password}）登录`, 8);
     } catch (e) {
       setError(errorText(e));
     } finally {

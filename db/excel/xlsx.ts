@@ -145,49 +145,90 @@ function resolvePart(base: string, target: string): string {
 
 /**
  * Shared strings in order, trimmed, '' as null: the text of each <si>, rich-text runs joined, phonetic
- * guides (<rPh>) left out.
+ * guides (<rPh>) left out. One pass over the tags.
  */
 export function parseSharedStrings(xml: string): Array<string | null> {
   const out: Array<string | null> = [];
-  let p = 0;
-  for (;;) {
-    const si = findTag(xml, 'si', p);
-    if (si < 0) break;
-    const gt = xml.indexOf('>', si);
-    if (xml.charCodeAt(gt - 1) === 47) {
-      out.push(null);
-      p = gt + 1;
+  const n = xml.length;
+  let text = '';
+  let inSi = false;
+  let inRph = false;
+  let p = xml.indexOf('<');
+  while (p >= 0 && p < n) {
+    const c1 = xml.charCodeAt(p + 1);
+    if (c1 === 63 || c1 === 33) {
+      // <?xml ?>, <!-- -->
+      const e = xml.indexOf(c1 === 63 ? '?>' : xml.startsWith('<!--', p) ? '-->' : '>', p + 2);
+      p = e < 0 ? -1 : xml.indexOf('<', e);
       continue;
     }
-    const end = findEndTag(xml, 'si', gt);
-    const body = xml.slice(gt + 1, end < 0 ? xml.length : end);
-    let text = '';
-    let q = 0;
-    for (;;) {
-      const t = findTag(body, 't', q);
-      if (t < 0) break;
-      const tgt = body.indexOf('>', t);
-      const rph = findTag(body, 'rPh', q);
-      if (rph >= 0 && rph < t) {
-        // skip the whole phonetic run
-        const rEnd = findEndTag(body, 'rPh', rph);
-        q = rEnd < 0 ? body.length : rEnd + 1;
-        continue;
-      }
-      if (body.charCodeAt(tgt - 1) === 47) {
-        q = tgt + 1;
-        continue;
-      }
-      const tEnd = findEndTag(body, 't', tgt);
-      const raw = body.slice(tgt + 1, tEnd < 0 ? body.length : tEnd);
-      text += raw.includes('<![CDATA[') ? raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1') : xmlText(raw);
-      q = tEnd < 0 ? body.length : tEnd + 1;
+    const close = c1 === 47;
+    let i = close ? p + 2 : p + 1;
+    let ns = i;
+    for (; i < n; i++) {
+      const c = xml.charCodeAt(i);
+      if (c === 58) ns = i + 1;
+      else if (c <= 32 || c === 47 || c === 62) break;
     }
-    const trimmed = text.trim();
-    out.push(trimmed === '' ? null : trimmed);
-    p = end < 0 ? xml.length : end + 1;
+    const len = i - ns;
+    const gt = tagEnd(xml, i);
+    if (gt < 0) break;
+    const selfClose = xml.charCodeAt(gt - 1) === 47;
+    const k0 = xml.charCodeAt(ns);
+    if (len === 2 && k0 === 115 && xml.charCodeAt(ns + 1) === 105) {
+      // si
+      if (close || selfClose) {
+        if (inSi || selfClose) {
+          const tr = text.trim();
+          out.push(tr === '' ? null : tr);
+        }
+        inSi = false;
+      } else {
+        inSi = true;
+        inRph = false;
+        text = '';
+      }
+    } else if (len === 3 && k0 === 114 && xml.charCodeAt(ns + 1) === 80 && xml.charCodeAt(ns + 2) === 104) {
+      inRph = !close && !selfClose; // rPh
+    } else if (len === 1 && k0 === 116 && !close && !selfClose && inSi && !inRph) {
+      // <t>: text up to </t>, CDATA sections kept as written
+      let q = gt + 1;
+      for (;;) {
+        const lt = xml.indexOf('<', q);
+        if (lt < 0) {
+          q = n;
+          break;
+        }
+        if (lt > q) text += xmlText(xml.slice(q, lt));
+        if (xml.startsWith('<![CDATA[', lt)) {
+          const e = xml.indexOf(']]>', lt + 9);
+          text += xml.slice(lt + 9, e < 0 ? n : e);
+          q = e < 0 ? n : e + 3;
+          continue;
+        }
+        q = lt;
+        break;
+      }
+      p = q;
+      continue;
+    }
+    p = xml.indexOf('<', gt + 1);
   }
   return out;
+}
+
+/** Index of the '>' ending the tag whose attributes start at `i` (quoted values may hold '>'), or -1. */
+function tagEnd(xml: string, i: number): number {
+  for (const n = xml.length; i < n; i++) {
+    const c = xml.charCodeAt(i);
+    if (c === 62) return i;
+    if (c === 34 || c === 39) {
+      const e = xml.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (e < 0) return -1;
+      i = e;
+    }
+  }
+  return -1;
 }
 
 const isNameChar = (c: number) => !(c === 32 || c === 9 || c === 10 || c === 13 || c === 47 || c === 62 || Number.isNaN(c));

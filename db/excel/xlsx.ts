@@ -2,6 +2,7 @@
 // (workbook, relationships, shared strings, styles) are inflated whole, and the first worksheet is inflated
 // in slices and scanned as text chunks, so a 20 MB file never sits in memory inflated whole.
 // Only what an import needs: cell values of the first worksheet, dates told by their number format.
+import { StringDecoder } from 'node:string_decoder';
 import { Inflate, inflateSync } from 'fflate';
 
 export type XCell = string | number | boolean | Date | null;
@@ -74,11 +75,12 @@ function entryData(b: Uint8Array, e: ZipEntry): Uint8Array {
   return b.subarray(start, start + e.compressedSize);
 }
 
+const utf8 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('utf8');
+
 function entryText(b: Uint8Array, e: ZipEntry): string {
   const data = entryData(b, e);
-  if (e.method === 0) return new TextDecoder().decode(data);
-  if (e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
-  return new TextDecoder().decode(inflateSync(data));
+  if (e.method !== 0 && e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
+  return utf8(e.method === 0 ? data : inflateSync(data));
 }
 
 // ---------------------------------------------------------------------------------------------- text
@@ -381,6 +383,8 @@ export class SheetScanner {
   private capture = 0;
   private inIs = false;
   private inRph = false;
+  /** Shared-string index read in place; -1 when the text is to be parsed instead. */
+  private sIdx = -1;
 
   constructor(
     private readonly sst: Array<string | null>,
@@ -410,7 +414,22 @@ export class SheetScanner {
     while (p < n && this.state !== 2) {
       const lt = s.indexOf('<', p);
       if (lt < 0) return this.capture ? p : n;
-      if (lt > p && this.capture) this.addText(s.slice(p, lt));
+      if (lt > p && this.capture) {
+        if (this.capture === 1 && this.ct === T_S && this.text === null) {
+          // shared-string index: read the digits in place, no substring
+          let v = 0;
+          let j = p;
+          for (; j < lt; j++) {
+            const d = s.charCodeAt(j) - 48;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+          }
+          if (j === lt) {
+            this.sIdx = v;
+            this.text = '';
+          } else this.addText(s.slice(p, lt));
+        } else this.addText(s.slice(p, lt));
+      }
       p = lt;
       const c1 = s.charCodeAt(lt + 1);
       if (c1 !== c1) return lt; // NaN: chunk ends at '<'
@@ -542,6 +561,7 @@ export class SheetScanner {
         this.ct = t;
         this.cs = st;
         this.text = null;
+        this.sIdx = -1;
         this.inIs = false;
         this.inRph = false;
         this.capture = 0;
@@ -590,11 +610,13 @@ export class SheetScanner {
     this.capture = 0;
     const text = this.text;
     this.text = null;
+    const sIdx = this.sIdx;
+    this.sIdx = -1;
     if (text === null) return;
     let v: XCell = null;
     switch (this.ct) {
       case T_S: {
-        const idx = parseInt(text, 10);
+        const idx = sIdx >= 0 ? sIdx : parseInt(text, 10);
         v = this.sst[idx] ?? null;
         break;
       }
@@ -662,11 +684,16 @@ export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<voi
   if (!e) return;
   const scanner = new SheetScanner(book.sharedStrings, book.dateStyles, book.date1904, sink);
   const data = entryData(book.bytes, e);
-  const dec = new TextDecoder('utf-8');
+  // StringDecoder keeps a character split between chunks for the next one (and is several times faster than TextDecoder)
+  const dec = new StringDecoder('utf8');
+  const decode = (u: Uint8Array, final: boolean) => {
+    const text = dec.write(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+    return final ? text + dec.end() : text;
+  };
   if (e.method === 0) {
     for (let i = 0; i < data.length && !scanner.done; i += SLICE * 4) {
       const end = Math.min(data.length, i + SLICE * 4);
-      scanner.push(dec.decode(data.subarray(i, end), { stream: end < data.length }), end >= data.length);
+      scanner.push(decode(data.subarray(i, end), end >= data.length));
       await turn();
     }
     scanner.push('', true);
@@ -676,7 +703,7 @@ export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<voi
   let ended = false;
   const inflate = new Inflate((chunk, final) => {
     if (scanner.done) return;
-    scanner.push(dec.decode(chunk, { stream: !final }), final);
+    scanner.push(decode(chunk, final), final);
     if (final) ended = true;
   });
   for (let i = 0, k = 0; i < data.length && !scanner.done; i += SLICE, k++) {

@@ -1,6 +1,5 @@
-import ExcelJS from 'exceljs';
-import { Readable } from 'node:stream';
 import { AppError } from '../result.js';
+import { openWorkbook, scanFirstSheet } from './xlsx.js';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -54,21 +53,6 @@ export function excelSerialToIso(serial: number): string | null {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function cellValue(v: unknown): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.trim() === '' ? null : v.trim();
-  if (typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof Date) return v;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return cellValue((o.richText as Array<{ text: string }>).map((r) => r.text).join(''));
-    if ('result' in o) return cellValue(o.result);
-    if ('text' in o) return cellValue(o.text);
-    if ('error' in o) return null;
-  }
-  return String(v);
-}
-
 /** Text of a cell as a person typed it: numbers without float noise, dates as YYYY-MM-DD. */
 export function cellText(c: Cell): string | null {
   if (c === null) return null;
@@ -100,43 +84,34 @@ export interface ReadOptions {
  */
 export async function readSheet(bytes: Uint8Array, fileName: string, spec: ColumnSpec[], opts: ReadOptions = {}): Promise<SheetRow[]> {
   assertXlsx(bytes, fileName);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes)), {
-    sharedStrings: 'cache',
-    worksheets: 'emit',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    entries: 'emit',
-  });
   const rows: SheetRow[] = [];
-  let colIndex: Map<number, ColumnSpec> | null = null;
+  let cols: number[] | null = null;
+  let keys: string[] = [];
   let sawSheet = false;
   try {
-    for await (const ws of reader) {
-      sawSheet = true;
-      for await (const r of ws) {
-        const raw = (r as unknown as { values: unknown[]; number: number }).values;
-        const values = raw.map(cellValue);
-        if (!values.some((v) => v !== null)) continue;
-        if (!colIndex) {
-          colIndex = matchHeaders(values, spec, fileName);
-          continue;
-        }
-        const rec: Record<string, Cell> = {};
-        for (const [i, col] of colIndex) rec[col.key] = values[i] ?? null;
-        rows.push({ row: (r as unknown as { number: number }).number, values: rec });
-        if (opts.onProgress && rows.length % 2000 === 0) opts.onProgress(rows.length);
-        if (opts.maxRows && rows.length > opts.maxRows) {
-          throw new AppError('TOO_MANY_ROWS', `文件「${fileName}」超过 ${opts.maxRows} 行上限，请分成几个文件导入`);
-        }
+    const book = openWorkbook(bytes);
+    sawSheet = book.sheet !== null;
+    await scanFirstSheet(book, (row, values) => {
+      if (!cols) {
+        const colIndex = matchHeaders(values, spec, fileName);
+        cols = [...colIndex.keys()];
+        keys = [...colIndex.values()].map((c) => c.key);
+        return;
       }
-      break; // only the first worksheet holds data; the others are instructions
-    }
+      const rec: Record<string, Cell> = {};
+      for (let j = 0; j < cols.length; j++) rec[keys[j]!] = values[cols[j]!] ?? null;
+      rows.push({ row, values: rec });
+      if (opts.onProgress && rows.length % 2000 === 0) opts.onProgress(rows.length);
+      if (opts.maxRows && rows.length > opts.maxRows) {
+        throw new AppError('TOO_MANY_ROWS', `文件「${fileName}」超过 ${opts.maxRows} 行上限，请分成几个文件导入`);
+      }
+    });
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw new AppError('NOT_XLSX', `无法读取工作簿「${fileName}」：文件已损坏或不是有效的 .xlsx（${e instanceof Error ? e.message : e}）`);
   }
   if (!sawSheet) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」中没有工作表`);
-  if (!colIndex) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的第一个工作表是空的（没有表头和数据）`);
+  if (!cols) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的第一个工作表是空的（没有表头和数据）`);
   if (rows.length === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」只有表头，没有数据行`);
   return rows;
 }

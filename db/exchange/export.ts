@@ -1,7 +1,6 @@
 // Export: choose the records a kind carries, write them as sorted NDJSON (same data, same bytes), sign, log.
 import { existsSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { z } from 'zod';
 import type { Ctx } from '../context.js';
 import { requireRole } from '../context.js';
@@ -12,14 +11,13 @@ import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { LATEST_VERSION } from '../migrations/index.js';
 import { TABLES, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, recordLine } from './tables.js';
+import { APP_VERSION } from '../version.js';
 import { FORMAT, FORMAT_VERSION, KINDS, KIND_LABEL, PackageWriter, type Kind, type Manifest } from './package.js';
 import { officeKey } from './keys.js';
 import { periodSchema, periodInfo } from './period.js';
 import { runChecks, type CheckFailure } from './checks.js';
 import { checkRelation, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
 
-const require = createRequire(import.meta.url);
-const APP_VERSION = (require('../../package.json') as { version: string }).version;
 
 export const exportInput = z.object({
   kind: z.enum(KINDS),

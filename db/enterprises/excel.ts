@@ -12,6 +12,7 @@ import { checkEnterprise, loadLookups } from './rules.js';
 import { enterpriseInput, listQuery, SCALE_LABEL, TIER_LEVEL_LABEL, type EnterpriseRow } from './schema.js';
 import * as q from './queries.js';
 import { diff } from './service.js';
+import { reserveVersions } from '../exchange/versions.js';
 
 export const ENTERPRISE_COLUMNS: ColumnSpec[] = [
   { key: 'uscc', header: '统一社会信用代码', required: true, aliases: ['信用代码', '社会信用代码'] },
@@ -164,7 +165,7 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
   const fileHash = createHash('sha256').update(opts.bytes).digest('hex');
   const summary: ImportSummary = { total: prepared.length, created: 0, updated: 0, unchanged: 0, tiersAdded: 0 };
   const now = isoTimestamp(ctx.clock.now());
-  const insert = q.insertStatement(ctx.db);
+  const insert = q.insertVersionedStatement(ctx.db);
   const update = ctx.db.prepare(
     `UPDATE enterprise SET name = @name, name_initials = @name_initials, name_pinyin = @name_pinyin, search_text = @search_text,
       region_code = @region_code, township = @township, address = @address, industry_code = @industry_code, scale = @scale,
@@ -183,6 +184,9 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
 
   ctx.db.transaction(() => {
     let n = 0;
+    const newRows = prepared.filter((p) => !existing.has(p.uscc)).length;
+    const versions = reserveVersions(ctx.db, newRows);
+    let nextVersion = versions.first;
     for (const p of prepared) {
       const py = pinyinKeys(p.data.name);
       const base = {
@@ -196,7 +200,9 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
           ...base, gid: uuidv7(ctx.clock), uscc: p.uscc, uscc_override_reason: p.overrideReason, status: 'active' as const,
           status_reason: null, created_at: now, created_by: ctx.actor.username, updated_at: now, updated_by: ctx.actor.username,
         };
-        id = Number(insert.run({ ...row, search_text: q.searchText(row) }).lastInsertRowid);
+        id = Number(
+          insert.run({ ...row, search_text: q.searchText(row), row_version: nextVersion++, origin_office: versions.origin }).lastInsertRowid,
+        );
         createdIds.push(id);
         summary.created++;
       } else {

@@ -184,3 +184,9 @@ export function insertStatement(db: Database) {
     `INSERT INTO enterprise(${ENTERPRISE_COLUMNS.join(', ')}) VALUES (${ENTERPRISE_COLUMNS.map((c) => `@${c}`).join(', ')})`,
   );
 }
+
+/** The same insert with the exchange version given by the caller (bulk imports; see exchange/versions.ts). */
+export function insertVersionedStatement(db: Database) {
+  const cols = [...ENTERPRISE_COLUMNS, 'row_version', 'origin_office'];
+  return db.prepare(`INSERT INTO enterprise(${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+}

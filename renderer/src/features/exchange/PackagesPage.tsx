@@ -16,7 +16,7 @@ export function PackagesPage() {
     try {
       const c = JSON.parse(counts) as Record<string, number | Record<string, number>>;
       if (direction === 'out') return Object.entries(c).filter(([t]) => !t.startsWith('_')).reduce((a, [, n]) => a + Number(n), 0);
-      if (direction === 'out') return Object.entries(c).filter(([t]) => !t.startsWith('_')).reduce((a, [, n]) => a + Number(n), 0);
+      return Object.values(c).reduce<number>((a, o) => a + ((o as Record<string, number>).added ?? 0) + ((o as Record<string, number>).updated ?? 0), 0);
     } catch {
       return '—';
     }

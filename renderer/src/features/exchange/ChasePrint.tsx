@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Spin } from 'antd';
+import { Alert, App, Spin } from 'antd';
 import type { OpOutput } from '../../../../db/api';
 import { exchange } from '../../stores/exchange';
 import { useApp } from '../../stores/app';
@@ -13,6 +13,9 @@ export function ChasePrint({ period }: { period: string }) {
   const [data, setData] = useState<OpOutput<'exchange:submissions'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const office = useApp((s) => s.status?.office?.name ?? '');
+  const { message } = App.useApp();
+  // A toast from the screen before would be printed with the document.
+  useEffect(() => message.destroy(), [message]);
   useEffect(() => void exchange.submissions(period).then(setData).catch((e) => setError(errorText(e))), [period]);
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!data) return <Spin />;
@@ -21,7 +24,7 @@ export function ChasePrint({ period }: { period: string }) {
     <>
       <PrintToolbar back="/exchange/submissions" pdfName={`催报单-${period}.pdf`} />
       <div className="print-doc" data-testid="chase-print">
-        <h1>{data.label}催报单</h1>
+        <h1>{data.label.replace(' ', '')}催报单</h1>
         <div className="doc-no">
           {office}　{data.due ? `报送截止日期 ${data.due}` : '专项报送'}
         </div>
@@ -53,7 +56,7 @@ export function ChasePrint({ period }: { period: string }) {
           </tbody>
         </table>
         <p style={{ marginTop: '6mm', fontSize: '12pt', lineHeight: 1.8 }}>
-          以上单位请于收到本通知后尽快通过县域产业台账"数据交换 → 上报/导出"生成{data.label}交换包报送，逾期未报的请说明原因。
+          以上单位请于收到本通知后尽快通过县域产业台账"数据交换 → 上报/导出"生成{data.label.replace(' ', '')}交换包报送，逾期未报的请说明原因。
         </p>
         <div className="sign">
           {office}

@@ -312,9 +312,17 @@ function DiffTable({ tables }: { tables: TableSummary[] }) {
           <Space orientation="vertical" style={{ width: '100%' }}>
             {OUTCOMES.filter(([k]) => k !== 'unchanged' && t.records[k].length).map(([k, label, color]) => (
               <div key={k}>
-                <Tag color={color}>{label}</Tag>
-                {t.records[k].map((r) => r.label).join('、')}
-                {t[k] > t.records[k].length ? ` 等 ${t[k]} 条` : ''}
+                <div style={{ marginBottom: 4 }}>
+                  <Tag color={color}>{label}</Tag>
+                  {t[k]} 条{t[k] > t.records[k].length ? `（列出前 ${t.records[k].length} 条）` : ''}
+                </div>
+                <div style={{ maxHeight: 132, overflowY: 'auto', display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))', gap: '2px 16px', fontSize: 13 }}>
+                  {t.records[k].map((r) => (
+                    <Typography.Text key={r.gid} ellipsis={{ tooltip: r.label }}>
+                      {r.label}
+                    </Typography.Text>
+                  ))}
+                </div>
               </div>
             ))}
           </Space>

@@ -42,7 +42,7 @@ export function KeysPage() {
               { title: '行政区划代码', dataIndex: 'office_code', width: 120 },
               { title: '级别', dataIndex: 'level', width: 70, render: (l: string) => LEVEL_LABEL[l] ?? l },
               { title: '单位名称', dataIndex: 'name' },
-              { title: '密钥指纹', dataIndex: 'fingerprint', render: (f: string) => <Fingerprint value={f} /> },
+              { title: '密钥指纹', dataIndex: 'fingerprint', width: 360, onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (f: string) => <Fingerprint value={f} /> },
               { title: '信任时间', dataIndex: 'pinned_at', width: 150, render: when },
               { title: '确认人', dataIndex: 'pinned_by', width: 90 },
               ...(hasRole(role, 'admin')

@@ -98,10 +98,12 @@ function Below({ period }: { period: string }) {
   }, [period]);
   useEffect(load, [load]);
 
+  // The row's package_id moves to our receipt or return once we answer; explanations belong to the office's report for the period.
+  const explanationsOf = (r: SubmissionRow) => (notes?.explanations ?? []).filter((e) => e.office_code === r.office_code);
   const send = async (row: SubmissionRow, kind: 'receipt' | 'return') => {
     setProgress({ done: 0, total: null, phase: '生成交换包' });
     try {
-      const explained = (notes?.explanations ?? []).filter((e) => e.office_code === row.office_code && e.package_id === row.package_id);
+      const explained = explanationsOf(row);
       const comments =
         kind === 'return'
           ? [
@@ -122,7 +124,6 @@ function Below({ period }: { period: string }) {
     }
   };
 
-  const explanationsOf = (r: SubmissionRow) => (notes?.explanations ?? []).filter((e) => e.office_code === r.office_code && e.package_id === r.package_id);
   const canAnswer = (r: SubmissionRow) => hasRole(role, 'reviewer') && !!r.package_id && (r.status === 'reported' || r.status === 'accepted' || r.status === 'returned');
 
   return (

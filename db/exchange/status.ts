@@ -77,14 +77,56 @@ export function markReviewed(ctx: Ctx, raw: unknown): { status: ReportStatus } {
   return { status: 'reviewed' };
 }
 
-export function packageLog(ctx: Ctx, raw: { limit?: number } = {}) {
-  const limit = Math.min(Math.max(raw?.limit ?? 200, 1), 1000);
-  return ctx.db.prepare(`SELECT id, direction, package_id, kind, period, sender_code, sender_name, receiver_code, sequence, manifest_sha256, counts, created_at, applied_at, status
-    FROM exchange_package ORDER BY id DESC LIMIT ?`).all(limit);
+export interface PackageLogRow {
+  id: number;
+  direction: 'in' | 'out';
+  package_id: string;
+  kind: string;
+  period: string | null;
+  sender_code: string;
+  sender_name: string;
+  receiver_code: string;
+  sequence: number;
+  manifest_sha256: string;
+  /** JSON: records per table (export) or outcome counts per table (import). */
+  counts: string;
+  created_at: string;
+  applied_at: string | null;
+  status: string;
+}
+export interface CommentRow {
+  id: number;
+  package_id: string;
+  direction: 'in' | 'out';
+  office_code: string;
+  period: string | null;
+  table_name: string;
+  gid: string;
+  comment: string;
+  created_at: string;
+}
+export interface ExplanationRow {
+  id: number;
+  package_id: string;
+  office_code: string;
+  period: string | null;
+  check_id: string;
+  table_name: string | null;
+  gid: string | null;
+  field: string | null;
+  message: string;
+  explanation: string;
+  created_at: string;
 }
 
-export function commentsAndExplanations(ctx: Ctx, raw: { gid?: string; period?: string } = {}) {
-  const comments = ctx.db.prepare(`SELECT * FROM exchange_comment WHERE (@gid IS NULL OR gid = @gid) AND (@period IS NULL OR period = @period) ORDER BY id`).all({ gid: raw?.gid ?? null, period: raw?.period ?? null });
-  const explanations = ctx.db.prepare(`SELECT * FROM exchange_explanation WHERE (@gid IS NULL OR gid = @gid) AND (@period IS NULL OR period = @period) ORDER BY id`).all({ gid: raw?.gid ?? null, period: raw?.period ?? null });
+export function packageLog(ctx: Ctx, raw: { limit?: number } = {}): PackageLogRow[] {
+  const limit = Math.min(Math.max(raw?.limit ?? 200, 1), 1000);
+  return ctx.db.prepare(`SELECT id, direction, package_id, kind, period, sender_code, sender_name, receiver_code, sequence, manifest_sha256, counts, created_at, applied_at, status
+    FROM exchange_package ORDER BY id DESC LIMIT ?`).all(limit) as PackageLogRow[];
+}
+
+export function commentsAndExplanations(ctx: Ctx, raw: { gid?: string; period?: string } = {}): { comments: CommentRow[]; explanations: ExplanationRow[] } {
+  const comments = ctx.db.prepare(`SELECT * FROM exchange_comment WHERE (@gid IS NULL OR gid = @gid) AND (@period IS NULL OR period = @period) ORDER BY id`).all({ gid: raw?.gid ?? null, period: raw?.period ?? null }) as CommentRow[];
+  const explanations = ctx.db.prepare(`SELECT * FROM exchange_explanation WHERE (@gid IS NULL OR gid = @gid) AND (@period IS NULL OR period = @period) ORDER BY id`).all({ gid: raw?.gid ?? null, period: raw?.period ?? null }) as ExplanationRow[];
   return { comments, explanations };
 }

@@ -27,8 +27,16 @@ function sqliteHeaderOk(file: string): boolean {
   }
 }
 
+const SQLITE_WHY: Array<[RegExp, string]> = [
+  [/malformed/i, '数据页已损坏'],
+  [/not a database/i, '不是数据库文件'],
+  [/disk I\/O error/i, '磁盘读写错误'],
+  [/locked/i, '文件被占用'],
+];
+
 function corrupt(file: string, why: string): AppError {
-  return new AppError('DB_CORRUPT', `台账文件已损坏，无法打开（${why}）。可以从最近的有效备份恢复。`, { file });
+  const zh = SQLITE_WHY.find(([re]) => re.test(why))?.[1];
+  return new AppError('DB_CORRUPT', `台账文件已损坏，无法打开（${zh ?? why}）。可以从最近的有效备份恢复。`, { file, sqlite: why });
 }
 
 /**

@@ -65,9 +65,9 @@ export function SettlementPrintPage({ id }: { id: number }) {
         <table>
           <thead>
             <tr>
-              <th style={{ width: '6%' }}>序号</th>
+              <th style={{ width: '8%' }}>序号</th>
               <th style={{ width: '11%' }}>姓名</th>
-              <th style={{ width: '11%' }}>结果</th>
+              <th style={{ width: '10%' }}>结果</th>
               <th style={{ width: '20%' }}>证书</th>
               <th style={{ width: '12%' }}>金额(元)</th>
               <th>计算依据</th>
@@ -117,7 +117,7 @@ export function SettlementPrintPage({ id }: { id: number }) {
             <tr>
               <th>尚应拨付(元)</th>
               <td>{yuan(pos.remaining_due_fen)}</td>
-              <th>应退回(元)</th>
+              <th>应退回未到账(元)</th>
               <td>{yuan(pos.clawback_fen + pos.outstanding_recovery_fen)}</td>
             </tr>
           </tbody>

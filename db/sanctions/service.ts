@@ -149,11 +149,19 @@ export function assertNotSanctioned(
   });
 }
 
-export function listSanctions(ctx: Pick<Ctx, 'db'>, enterpriseId?: number): Array<SanctionRow & { enterprise_name: string }> {
+export type ListedSanction = SanctionRow & { enterprise_name: string; source_label: string | null };
+
+/** `source_label` names the linked plan or claim by its code, as the user knows it. */
+export function listSanctions(ctx: Pick<Ctx, 'db'>, enterpriseId?: number): ListedSanction[] {
   return ctx.db
     .prepare(
-      `SELECT s.*, e.name AS enterprise_name FROM sanction s JOIN enterprise e ON e.id = s.enterprise_id
+      `SELECT s.*, e.name AS enterprise_name,
+         CASE s.source_kind
+           WHEN 'training_plan' THEN (SELECT '培训计划 ' || code FROM training_plan WHERE id = s.source_id)
+           WHEN 'exhibition_claim' THEN (SELECT '参展补贴申请 ' || claim_no FROM exhibition_claim WHERE id = s.source_id)
+         END AS source_label
+       FROM sanction s JOIN enterprise e ON e.id = s.enterprise_id
        ${enterpriseId ? 'WHERE s.enterprise_id = @e' : ''} ORDER BY s.start_date DESC, s.id DESC`,
     )
-    .all(enterpriseId ? { e: enterpriseId } : {}) as Array<SanctionRow & { enterprise_name: string }>;
+    .all(enterpriseId ? { e: enterpriseId } : {}) as ListedSanction[];
 }

@@ -73,7 +73,8 @@ export function ledgerOf(db: Database, planId: number): Ledger {
        coalesce(sum(CASE WHEN kind = 'advance' THEN amount_fen END), 0) AS advance_fen,
        coalesce(sum(CASE WHEN kind = 'settlement' THEN amount_fen END), 0) AS settlement_fen,
        coalesce(sum(CASE WHEN kind = 'recovery_order' THEN amount_fen END), 0) AS recovery_order_fen,
-       coalesce(sum(CASE WHEN kind = 'recovery_received' THEN amount_fen END), 0) AS recovery_received_fen
+       coalesce(sum(CASE WHEN kind = 'recovery_received' THEN amount_fen END), 0) AS recovery_received_fen,
+       coalesce(sum(CASE WHEN kind = 'recovery_order' AND sanction_id IS NOT NULL THEN amount_fen END), 0) AS sanction_recovery_fen
      FROM training_money WHERE plan_id = ?`,
   ).get(planId) as Ledger;
   return r;

@@ -294,6 +294,8 @@ export interface Ledger {
   settlement_fen: number;
   recovery_order_fen: number;
   recovery_received_fen: number;
+  /** The part of recovery_order_fen ordered by a 收回资金 sanction (art. 41): forfeited, never paid again. */
+  sanction_recovery_fen?: number;
 }
 
 export interface Position {
@@ -313,16 +315,20 @@ export interface Position {
 export function position(entitlementFen: number, l: Ledger): Position {
   const paid = l.advance_fen + l.settlement_fen;
   const kept = paid - l.recovery_order_fen;
-  const due = Math.max(0, entitlementFen - kept);
-  const claw = Math.max(0, kept - entitlementFen);
+  // Money a sanction takes back is forfeited: it lowers what the plan may still claim, so it is not owed again.
+  const forfeited = l.sanction_recovery_fen ?? 0;
+  const allowed = Math.max(0, entitlementFen - forfeited);
+  const due = Math.max(0, allowed - kept);
+  const claw = Math.max(0, kept - allowed);
   const outstanding = Math.max(0, l.recovery_order_fen - l.recovery_received_fen);
   const lines = [
     `应得补贴合计 ${fmtYuan(entitlementFen)} 元`,
     `已拨付 ${fmtYuan(paid)} 元（预拨 ${fmtYuan(l.advance_fen)} 元，结算拨付 ${fmtYuan(l.settlement_fen)} 元）`,
     `已下达收回 ${fmtYuan(l.recovery_order_fen)} 元，已退回到账 ${fmtYuan(l.recovery_received_fen)} 元`,
   ];
-  if (due > 0) lines.push(`尚应拨付 ${fmtYuan(entitlementFen)} − ${fmtYuan(kept)} = ${fmtYuan(due)} 元`);
-  if (claw > 0) lines.push(`应退回 ${fmtYuan(kept)} − ${fmtYuan(entitlementFen)} = ${fmtYuan(claw)} 元（完成人数不足以抵扣已拨付资金）`);
+  if (forfeited > 0) lines.push(`其中依据处理措施收回 ${fmtYuan(forfeited)} 元，不再计发：可得补贴 ${fmtYuan(entitlementFen)} − ${fmtYuan(forfeited)} = ${fmtYuan(allowed)} 元`);
+  if (due > 0) lines.push(`尚应拨付 ${fmtYuan(allowed)} − ${fmtYuan(kept)} = ${fmtYuan(due)} 元`);
+  if (claw > 0) lines.push(`应退回 ${fmtYuan(kept)} − ${fmtYuan(allowed)} = ${fmtYuan(claw)} 元（完成人数不足以抵扣已拨付资金）`);
   if (due === 0 && claw === 0) lines.push('应得与已拨付相符，无需再拨付或退回');
   if (outstanding > 0) lines.push(`已下达收回但尚未到账 ${fmtYuan(outstanding)} 元`);
   return { entitlement_fen: entitlementFen, paid_fen: paid, kept_fen: kept, remaining_due_fen: due, clawback_fen: claw, outstanding_recovery_fen: outstanding, lines };

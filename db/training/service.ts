@@ -466,6 +466,15 @@ registerRecoveryHandler('training_plan', (ctx, planId, amountFen, sanction) => {
   if (plan.enterprise_id !== sanction.enterprise_id) {
     throw new AppError('VALIDATION', `培训计划 ${plan.code} 不属于被处理的企业`, [{ field: 'source_id', label: '关联编号', message: '计划与企业不符' }]);
   }
+  // Only money that went out and has not already been ordered back can be recovered.
+  const l = q.ledgerOf(ctx.db, plan.id);
+  const kept = l.advance_fen + l.settlement_fen - l.recovery_order_fen;
+  if (kept <= 0) throw new AppError('CONFLICT', `培训计划 ${plan.code} 没有已拨付且未下达收回的资金，无法收回`);
+  if (amountFen > kept) {
+    throw new AppError('VALIDATION', `收回金额 ${fmtYuan(amountFen)} 元超过培训计划 ${plan.code} 已拨付且未下达收回的 ${fmtYuan(kept)} 元`, [
+      { field: 'amount_fen', label: '金额', message: `不能超过 ${fmtYuan(kept)} 元` },
+    ]);
+  }
   addMoney(ctx, plan, 'recovery_order', amountFen, sanction.start_date, sanction.doc_no,
     `依据处理措施（收回资金，${sanction.doc_no}）收回 ${fmtYuan(amountFen)} 元：${sanction.reason}`, sanction.id);
 });

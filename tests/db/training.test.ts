@@ -4,7 +4,7 @@ import { AppError } from '../../db/result.js';
 import { verifyAudit } from '../../db/audit/audit.js';
 import { createEnterprise } from '../../db/enterprises/service.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
-import { createSanction } from '../../db/sanctions/service.js';
+import { createSanction, listSanctions } from '../../db/sanctions/service.js';
 import { syntheticIdNo } from '../../db/idcard/idcard.js';
 import * as svc from '../../db/training/service.js';
 import { apprenticeProgress, ledgerRows, trainingDashboard } from '../../db/training/reports.js';
@@ -276,10 +276,20 @@ describe('training: sanctions (art. 41)', () => {
     const m = svc.getPlanDetail(c, p.id).money.find((x) => x.kind === 'recovery_order')!;
     expect(m).toMatchObject({ amount_fen: 250000, sanction_id: s.id, doc_no: '泽工信罚〔2026〕5号' });
     expect(m.explanation).toContain('学员签到册造假');
-    expect(svc.settlePlan(c, p.id).position.outstanding_recovery_fen).toBe(250000);
+    const pos = svc.settlePlan(c, p.id).position;
+    expect(pos.outstanding_recovery_fen).toBe(250000);
+    // What a sanction takes back is forfeited, not owed to the enterprise again.
+    expect(pos.remaining_due_fen).toBe(0);
+    expect(pos.lines.join('\n')).toContain('依据处理措施收回 2,500 元');
     expect(err(() => createSanction(c, {
       enterprise_id: ent2.id, kind: 'recover_funds', amount_fen: 100, start_date: '2026-02-01', doc_no: 'y', reason: 'y', source_kind: 'training_plan', source_id: p.id,
     })).message).toContain('不属于被处理的企业');
+    // No more than was paid out and not yet ordered back; the list names the plan by its code.
+    const over = err(() => createSanction(c, {
+      enterprise_id: ent.id, kind: 'recover_funds', amount_fen: 99_999_900, start_date: '2026-02-01', doc_no: 'z', reason: 'z', source_kind: 'training_plan', source_id: p.id,
+    }));
+    expect(over.message).toContain('没有已拨付且未下达收回的资金'); // the first order took back the whole advance
+    expect(listSanctions(c, ent.id)[0]!.source_label).toBe(`培训计划 ${p.code}`);
   });
 });
 

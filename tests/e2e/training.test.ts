@@ -110,7 +110,8 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
     await page.locator('.ant-select-dropdown:visible').getByText('泽州县演示职业技能培训学校').click();
     await drawer.locator('#occupation_code').fill('6-18-02-04');
     await drawer.locator('#occupation_name').fill('焊工');
-    await drawer.locator('#planned_count').fill('3');
+    // One place more than the roster, for the trainee added and removed through the form below.
+    await drawer.locator('#planned_count').fill('4');
     await pickDate(page, drawer, 'start_date', START);
     await pickDate(page, drawer, 'end_date', END);
     await drawer.locator('#doc_no').fill('泽工信培申〔2026〕21号');
@@ -156,6 +157,42 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
     await expect(drawer.locator('.ant-form-item-explain-error').first().innerText()).resolves.toMatch(/校验|应为/);
     await shot(page, 'training-04-trainee-bad-id');
     await drawer.getByRole('button', { name: '取消' }).click();
+  });
+
+  it('edits a trainee on the roster, and adds and removes one with the reason', async () => {
+    const table = page.getByTestId('roster-table');
+    await table.locator('tr', { hasText: PEOPLE[0]!.name }).getByRole('button', { name: '修改' }).click();
+    let drawer = page.locator('.ant-drawer-open');
+    await drawer.getByText(`修改学员：${PEOPLE[0]!.name}`).waitFor();
+    await expect(drawer.locator('#id_no').isDisabled()).resolves.toBe(true);
+    await drawer.locator('#phone').fill('13903560999');
+    await drawer.locator('#hours_attended').fill('60');
+    await drawer.getByRole('button', { name: '保存' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    const row0 = table.locator('tr', { hasText: PEOPLE[0]!.name });
+    await row0.getByText('13903560999').waitFor();
+    await expect(row0.innerText()).resolves.toContain('60 学时');
+
+    const extra = { name: '冯晓东', id: syntheticIdNo('140525', '1996-05-06', 705) };
+    await page.getByRole('button', { name: '添加学员' }).click();
+    drawer = page.locator('.ant-drawer-open');
+    await drawer.locator('#name').fill(extra.name);
+    await drawer.locator('#id_no').fill(extra.id);
+    await pickDate(page, drawer, 'contract_start', START);
+    await pickDate(page, drawer, 'contract_end', monthsFrom(22));
+    await drawer.getByRole('button', { name: '保存' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await table.getByText(extra.name).waitFor();
+    await table.locator('tr', { hasText: extra.name }).getByRole('button', { name: '删除' }).click();
+    const d = dialog(`删除学员：${extra.name}`);
+    await d.getByRole('button', { name: '删除' }).click();
+    await d.locator('.ant-form-item-explain-error').getByText('请填写删除原因').waitFor();
+    await d.locator('#reason').fill('本人调岗，退出培训');
+    await shot(page, 'training-04b-remove-trainee');
+    await d.getByRole('button', { name: '删除' }).click();
+    await d.waitFor({ state: 'hidden' });
+    await table.getByText(extra.name).waitFor({ state: 'detached' });
+    await expect(table.locator('tbody tr.ant-table-row').count()).resolves.toBe(3);
   });
 
   it('walks the plan to 预拨, records completions and certificates, and shows the explained settlement', async () => {
@@ -236,6 +273,61 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
     await drawer.locator('#override_reason').waitFor();
     await shot(page, 'training-08-plan-blocked-by-sanction');
     await drawer.getByRole('button', { name: '取消' }).click();
+  });
+
+  it('a 收回资金 sanction linked to the plan shows as a recovery line in its 资金流水, and the 清算表 prints', async () => {
+    await page.goto(`${app.url}#/sanctions`);
+    await page.getByRole('button', { name: '登记处理措施' }).click();
+    const d = dialog('登记处理措施');
+    await d.locator('#enterprise_id').click();
+    await d.locator('#enterprise_id').fill(enterprise);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await d.locator('#kind').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('收回资金', { exact: true }).click();
+    await d.locator('#amount').fill('2500');
+    await d.locator('#source_kind').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('培训计划', { exact: true }).click();
+    await d.locator('#source_id').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: planCode }).click();
+    await d.locator('#doc_no').fill('泽工信罚〔2026〕4号');
+    await pickDate(page, d, 'start_date', today);
+    await d.locator('#reason').fill('学员签到册造假');
+    await shot(page, 'training-08b-sanction-recover-funds');
+    await d.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await d.waitFor({ state: 'hidden' });
+    await page.locator('tr', { hasText: '泽工信罚〔2026〕4号' }).getByText(`培训计划 ${planCode}`).waitFor();
+
+    await page.goto(planUrl);
+    await page.getByRole('tab', { name: '资金与结算' }).click();
+    const money = page.getByTestId('money-table').locator('tr', { hasText: '泽工信罚〔2026〕4号' });
+    await expect(money.innerText()).resolves.toMatch(/应退回|收回/);
+    await expect(money.innerText()).resolves.toContain('2,500.00');
+    await expect(money.innerText()).resolves.toContain('依据处理措施（收回资金，泽工信罚〔2026〕4号）收回 2,500 元');
+    const text = await page.getByTestId('settlement-text').innerText();
+    expect(text).toContain('其中依据处理措施收回 2,500 元，不再计发');
+    expect(text).not.toContain('尚应拨付');
+    await shot(page, 'training-08c-plan-recovery-line');
+
+    await page.getByRole('button', { name: '打印清算表' }).click();
+    await page.getByTestId('settlement-print').waitFor();
+    await shot(page, 'training-08d-settlement-print');
+    const pdf = join(SHOTS, 'training-settlement.pdf');
+    await page.pdf({ path: pdf, format: 'A4' });
+    const out = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+    expect(out).toContain('培训补贴清算表');
+    expect(out).toContain(planCode);
+    expect(out).toContain(enterprise);
+    for (const p of PEOPLE) expect(out).toContain(p.name);
+    expect(out).toContain('E2E-HG-0001');
+    expect(out).toContain('未结业');
+    expect(out).toContain('应得补贴合计');
+    expect(out).toContain('10,000.00'); // entitlement
+    expect(out).toContain('7,500.00'); // advanced
+    expect(out).toMatch(/应退回未到账\(元\)\s+2,500\.00/); // the sanction's order, not yet received
+    expect(out).toContain('泽州县工业和信息化局');
+    expect(out).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    expect(out).not.toContain('打印');
+    expect(out).not.toContain(PEOPLE[0]!.id);
   });
 
   it('exports the 工作台账 with the plan in it, and shows the dashboard', async () => {

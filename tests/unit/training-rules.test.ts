@@ -149,4 +149,10 @@ describe('position: due and claw-back', () => {
     const ordered = position(1500000, { advance_fen: 2500000, settlement_fen: 0, recovery_order_fen: 1000000, recovery_received_fen: 400000 });
     expect(ordered).toMatchObject({ clawback_fen: 0, outstanding_recovery_fen: 600000 });
   });
+  it('money a 收回资金 sanction takes back after settlement is forfeited, not owed again', () => {
+    const l = { advance_fen: 750000, settlement_fen: 250000, recovery_order_fen: 250000, recovery_received_fen: 0, sanction_recovery_fen: 250000 };
+    const p = position(1000000, l);
+    expect(p).toMatchObject({ remaining_due_fen: 0, clawback_fen: 0, outstanding_recovery_fen: 250000 });
+    expect(p.lines.join('\n')).toContain('可得补贴 10,000 − 2,500 = 7,500 元');
+  });
 });

@@ -61,6 +61,9 @@ export const training = {
   retireRule: (id: number, reason: string) => call('training:ruleRetire', { id, reason }),
 
   plan: (id: number) => call('training:planGet', { id }),
+  /** One enterprise's plans, newest first (the 处理措施 form links a 收回资金 to one of them). */
+  plansOf: async (enterprise_id: number) => (await call('training:planList', { enterprise_id, pageSize: 500 })).rows,
+  settlement: (id: number) => call('training:planSettlement', { id }),
   createPlan: (i: OpInput<'training:planCreate'>) => call('training:planCreate', i),
   transition: (i: OpInput<'training:planTransition'>) => call('training:planTransition', i),
   recoveryReceived: (i: OpInput<'training:recoveryReceived'>) => call('training:recoveryReceived', i),

@@ -2,8 +2,11 @@ import { useEffect, useState } from 'react';
 import { Button, DatePicker, Form, Input, InputNumber, Modal, Select, Table, Tag, App } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import type { SanctionRow } from '../../../../db/sanctions/service';
+import type { ListedSanction } from '../../../../db/sanctions/service';
+import type { PlanListed } from '../../../../db/training/service';
 import { call } from '../../api/client';
+import { training } from '../../stores/training';
+import { STATUS_LABEL } from '../training/format';
 import { useApp, hasRole } from '../../stores/app';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';
 import { showFieldErrors, errorText } from '../../components/errors';
@@ -15,13 +18,28 @@ export const SANCTION_KIND: Record<string, string> = {
   credit_penalty: '信用惩戒/失信名单',
 };
 
-type Row = SanctionRow & { enterprise_name: string };
+type Row = ListedSanction;
 
 /** Sanctions under Shanxi 条例 art. 41; while one is in force, new plans, claims and payments are blocked. */
 export function SanctionsPage() {
   const [rows, setRows] = useState<Row[]>([]);
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
+  const [plans, setPlans] = useState<PlanListed[]>([]);
+  const enterpriseId = Form.useWatch('enterprise_id', form) as number | undefined;
+  const kind = Form.useWatch('kind', form) as string | undefined;
+  const sourceKind = Form.useWatch('source_kind', form) as string | undefined;
+  // A 收回资金 may name the training plan it recovers from; only that enterprise's plans are offered.
+  useEffect(() => {
+    setPlans([]);
+    form.setFieldValue('source_id', undefined);
+    if (!enterpriseId) return;
+    let live = true;
+    void training.plansOf(enterpriseId).then((r) => live && setPlans(r)).catch((e) => message.error(errorText(e)));
+    return () => {
+      live = false;
+    };
+  }, [enterpriseId, form]);
   const role = useApp((s) => s.status?.session.user?.role);
   const { message } = App.useApp();
   const load = () => void call('sanction:list', {}).then(setRows).catch((e) => message.error(errorText(e)));
@@ -45,6 +63,7 @@ export function SanctionsPage() {
           { title: '类型', dataIndex: 'kind', render: (v: string) => SANCTION_KIND[v] },
           { title: '金额（元）', dataIndex: 'amount_fen', align: 'right', render: (v: number | null) => (v ? (v / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }) : '') },
           { title: '文号', dataIndex: 'doc_no' },
+          { title: '关联', dataIndex: 'source_label', render: (v: string | null) => v ?? '' },
           { title: '期间', render: (_: unknown, r) => `${r.start_date} 至 ${r.end_date ?? '长期'}` },
           { title: '事由', dataIndex: 'reason', ellipsis: true },
           {
@@ -70,6 +89,8 @@ export function SanctionsPage() {
               end_date: v.end_date ? v.end_date.format('YYYY-MM-DD') : null,
               doc_no: v.doc_no as string,
               reason: v.reason as string,
+              source_kind: v.kind === 'recover_funds' && v.source_kind === 'training_plan' && v.source_id ? 'training_plan' : null,
+              source_id: v.kind === 'recover_funds' && v.source_kind === 'training_plan' ? ((v.source_id as number | undefined) ?? null) : null,
             });
             setOpen(false);
             form.resetFields();
@@ -89,6 +110,28 @@ export function SanctionsPage() {
           <Form.Item name="amount" label="金额（元，收回资金时必填）">
             <InputNumber min={0.01} precision={2} style={{ width: 200 }} />
           </Form.Item>
+          {kind === 'recover_funds' && (
+            <Form.Item name="source_kind" label="收回自" initialValue="none" extra="关联培训计划时，收回金额记入该计划的资金流水（应退回）">
+              <Select
+                options={[
+                  { value: 'none', label: '不关联' },
+                  { value: 'training_plan', label: '培训计划' },
+                ]}
+              />
+            </Form.Item>
+          )}
+          {kind === 'recover_funds' && sourceKind === 'training_plan' && (
+            <Form.Item name="source_id" label="培训计划" rules={[{ required: true, message: '请选择培训计划' }]}>
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder={enterpriseId ? (plans.length ? '选择该企业的培训计划' : '该企业没有培训计划') : '请先选择企业'}
+                options={plans.map((p) => ({
+                  value: p.id,
+                  label: `${p.code} ${p.occupation_name}（${STATUS_LABEL[p.status]}）`,
+                }))}
+              />
+            </Form.Item>
+          )}
           <Form.Item name="doc_no" label="文号" rules={[{ required: true, message: '请填写文号' }]}>
             <Input />
           </Form.Item>

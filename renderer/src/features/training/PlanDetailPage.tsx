@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Spin, Statistic, Steps, Table, Tabs, Tag, Tooltip, App } from 'antd';
-import { ArrowLeftOutlined, DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DownloadOutlined, PlusOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
 import type { PlanDetail, TraineeOut } from '../../../../db/training/service';
 import type { MoneyRow, PlanStatus, StepRow } from '../../../../db/training/schema';
 import type { RosterImportSummary } from '../../../../db/training/excel';
@@ -14,10 +14,13 @@ import { errorText } from '../../components/errors';
 import { enterToNext } from '../../components/useEnterToNext';
 import { DateInput, putFieldErrors } from './common';
 import { LEVEL_LABEL, LIFECYCLE, MONEY_KIND_LABEL, OUTCOME_LABEL, PLAN_TYPE_LABEL, STATUS_COLOR, STATUS_LABEL, todayIso, yuan } from './format';
-import { CertificateModal, OutcomeModal, TraineeForm } from './TraineeForms';
+import { CertificateModal, OutcomeModal, RemoveTraineeModal, TraineeForm } from './TraineeForms';
 
 const ROSTER_EDITABLE: PlanStatus[] = ['declared', 'filed', 'opened', 'advanced'];
 const OUTCOME_EDITABLE: PlanStatus[] = ['opened', 'advanced', 'completed'];
+// As the service has it: contact, contract, insurance and attendance stay editable until 结业; removal only before 开班.
+const TRAINEE_EDITABLE: PlanStatus[] = [...ROSTER_EDITABLE, 'completed'];
+const TRAINEE_REMOVABLE: PlanStatus[] = ['declared', 'filed'];
 const BASIS_LABEL: Record<TraineeLine['basis'], string> = { certified: '取证', completed: '结业未取证', not_completed: '未结业', in_training: '在训', ineligible: '不予补贴' };
 
 export function PlanDetailPage({ id }: { id: number }) {
@@ -29,6 +32,8 @@ export function PlanDetailPage({ id }: { id: number }) {
   const [importOpen, setImportOpen] = useState(false);
   const [outcomeFor, setOutcomeFor] = useState<TraineeOut | null>(null);
   const [certFor, setCertFor] = useState<TraineeOut | null>(null);
+  const [editFor, setEditFor] = useState<TraineeOut | null>(null);
+  const [removeFor, setRemoveFor] = useState<TraineeOut | null>(null);
   const [recoveryOpen, setRecoveryOpen] = useState(false);
   const [tab, setTab] = useState('roster');
   const { message, modal } = App.useApp();
@@ -50,6 +55,8 @@ export function PlanDetailPage({ id }: { id: number }) {
   const s = d.settlement;
   const rosterEditable = ROSTER_EDITABLE.includes(p.status);
   const outcomeEditable = OUTCOME_EDITABLE.includes(p.status);
+  const traineeEditable = TRAINEE_EDITABLE.includes(p.status);
+  const traineeRemovable = TRAINEE_REMOVABLE.includes(p.status);
   const current = p.status === 'terminated' ? -1 : LIFECYCLE.indexOf(p.status);
 
   return (
@@ -185,9 +192,17 @@ export function PlanDetailPage({ id }: { id: number }) {
                     },
                     {
                       title: '操作',
-                      width: 140,
+                      width: 250,
                       render: (_: unknown, r) => (
-                        <Space size={4}>
+                        <Space size={0} wrap>
+                          <Button size="small" type="link" disabled={!traineeEditable} onClick={() => setEditFor(r)}>
+                            修改
+                          </Button>
+                          <Tooltip title={traineeRemovable ? undefined : '开班后不能删除，请登记为「未结业」'}>
+                            <Button size="small" type="link" danger disabled={!traineeRemovable} onClick={() => setRemoveFor(r)}>
+                              删除
+                            </Button>
+                          </Tooltip>
                           <Button size="small" type="link" disabled={!outcomeEditable} onClick={() => setOutcomeFor(r)}>
                             结业结果
                           </Button>
@@ -243,6 +258,25 @@ export function PlanDetailPage({ id }: { id: number }) {
         onClose={() => setAddOpen(false)}
         onSaved={() => {
           setAddOpen(false);
+          void load();
+        }}
+      />
+      <TraineeForm
+        open={!!editFor}
+        planId={id}
+        trainee={editFor}
+        onClose={() => setEditFor(null)}
+        onSaved={() => {
+          setEditFor(null);
+          void load();
+        }}
+      />
+      <RemoveTraineeModal
+        trainee={removeFor}
+        onClose={() => setRemoveFor(null)}
+        onRemoved={() => {
+          message.success(`已删除：${removeFor?.name ?? ''}`);
+          setRemoveFor(null);
           void load();
         }}
       />
@@ -332,7 +366,16 @@ function MoneyView({ d, onRecovery }: { d: PlanDetail; onRecovery(): void }) {
       </Row>
       <Row gutter={16}>
         <Col span={14}>
-          <Card size="small" title={`结算说明（核算日期 ${s.claim_date}，规则 ${s.rule.code}）`} style={{ marginBottom: 16 }}>
+          <Card
+            size="small"
+            title={`结算说明（核算日期 ${s.claim_date}，规则 ${s.rule.code}）`}
+            style={{ marginBottom: 16 }}
+            extra={
+              <Button size="small" icon={<PrinterOutlined />} onClick={() => navigate(`/training/plans/${d.plan.id}/settlement`)}>
+                打印清算表
+              </Button>
+            }
+          >
             <Lines lines={s.text} testId="settlement-text" />
           </Card>
         </Col>

@@ -8,19 +8,29 @@ import { enterToNext } from '../../components/useEnterToNext';
 import { DateInput, putFieldErrors } from './common';
 import { LEVEL_LABEL, options, todayIso } from './format';
 
-/** 添加学员: the ID number is checked on the server (GB 11643) and its message lands under the field. */
-export function TraineeForm(props: { open: boolean; planId: number; onClose(): void; onSaved(): void }) {
+/**
+ * 添加学员 or, given `trainee`, 修改学员. The ID number is checked on the server (GB 11643) and its message lands
+ * under the field; name and ID number are fixed once on the roster (remove and add again to correct them).
+ */
+export function TraineeForm(props: { open: boolean; planId: number; trainee?: TraineeOut | null; onClose(): void; onSaved(): void }) {
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const si = Form.useWatch('social_insurance_verified', form) as boolean | undefined;
   const { message } = App.useApp();
+  const editing = props.trainee ?? null;
   useEffect(() => {
     if (!props.open) return;
     setError(null);
     form.resetFields();
-    form.setFieldsValue({ social_insurance_verified: false, sessions_attended: 0, hours_attended: 0 });
-  }, [props.open, form]);
+    if (editing) {
+      form.setFieldsValue({
+        name: editing.name, id_no: editing.id_no, phone: editing.phone, contract_start: editing.contract_start, contract_end: editing.contract_end,
+        social_insurance_verified: editing.social_insurance_verified === 1, social_insurance_date: editing.social_insurance_date,
+        sessions_attended: editing.sessions_attended, hours_attended: editing.hours_attended,
+      });
+    } else form.setFieldsValue({ social_insurance_verified: false, sessions_attended: 0, hours_attended: 0 });
+  }, [props.open, editing, form]);
 
   const save = async () => {
     let v: Record<string, unknown>;
@@ -32,8 +42,23 @@ export function TraineeForm(props: { open: boolean; planId: number; onClose(): v
     setBusy(true);
     setError(null);
     try {
-      const t = await training.addTrainee({ plan_id: props.planId, ...(v as object) } as never);
-      message.success(t.converted_from_15 ? `已添加：${t.name}（15 位身份证号已升级为 18 位）` : `已添加：${t.name}`);
+      if (editing) {
+        // Cleared fields go as null so that the service clears them too.
+        await training.updateTrainee({
+          id: editing.id,
+          phone: (v.phone as string | undefined) || null,
+          contract_start: (v.contract_start as string | null | undefined) ?? null,
+          contract_end: (v.contract_end as string | null | undefined) ?? null,
+          social_insurance_verified: !!v.social_insurance_verified,
+          social_insurance_date: (v.social_insurance_date as string | null | undefined) ?? null,
+          sessions_attended: (v.sessions_attended as number | null | undefined) ?? 0,
+          hours_attended: (v.hours_attended as number | null | undefined) ?? 0,
+        });
+        message.success(`已保存：${editing.name}`);
+      } else {
+        const t = await training.addTrainee({ plan_id: props.planId, ...(v as object) } as never);
+        message.success(t.converted_from_15 ? `已添加：${t.name}（15 位身份证号已升级为 18 位）` : `已添加：${t.name}`);
+      }
       props.onSaved();
     } catch (e) {
       putFieldErrors(form, e);
@@ -45,7 +70,7 @@ export function TraineeForm(props: { open: boolean; planId: number; onClose(): v
 
   return (
     <Drawer
-      title="添加学员"
+      title={editing ? `修改学员：${editing.name}` : '添加学员'}
       open={props.open}
       onClose={props.onClose}
       size={520}
@@ -62,10 +87,19 @@ export function TraineeForm(props: { open: boolean; planId: number; onClose(): v
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="trainee-form-error" />}
       <Form form={form} layout="vertical" onKeyDown={enterToNext(() => void save())}>
         <Form.Item name="name" label="姓名" rules={[{ required: true, message: '请填写姓名' }]}>
-          <Input maxLength={50} autoFocus />
+          <Input maxLength={50} autoFocus={!editing} disabled={!!editing} />
         </Form.Item>
-        <Form.Item name="id_no" label="居民身份证号" rules={[{ required: true, message: '请填写身份证号' }]} extra="18 位，最后一位可为 X；空格和小写 x 会自动纠正">
-          <Input maxLength={22} className="mono" />
+        <Form.Item
+          name="id_no"
+          label="居民身份证号"
+          rules={[{ required: true, message: '请填写身份证号' }]}
+          extra={
+            editing
+              ? `姓名和身份证号登记后不能修改，如有错误请删除后重新添加${editing.id_masked ? '；录入员只能看到部分号码' : ''}`
+              : '18 位，最后一位可为 X；空格和小写 x 会自动纠正'
+          }
+        >
+          <Input maxLength={22} className="mono" disabled={!!editing} data-testid="trainee-id-no" />
         </Form.Item>
         <Form.Item name="phone" label="手机号">
           <Input maxLength={20} />
@@ -194,6 +228,61 @@ export function CertificateModal(props: { trainee: TraineeOut | null; defaultLev
         </Form.Item>
         <Form.Item name="issue_date" label="发证日期" rules={[{ required: true, message: '请选择发证日期' }]}>
           <DateInput />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** 删除学员 before 开班: the reason is required and goes into the audit log. */
+export function RemoveTraineeModal(props: { trainee: TraineeOut | null; onClose(): void; onRemoved(): void }) {
+  const [form] = Form.useForm();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (!props.trainee) return;
+    setError(null);
+    form.resetFields();
+  }, [props.trainee, form]);
+  const submit = async () => {
+    let v: { reason: string };
+    try {
+      v = (await form.validateFields()) as { reason: string };
+    } catch {
+      return;
+    }
+    setBusy(true);
+    try {
+      await training.removeTrainee(props.trainee!.id, v.reason);
+      props.onRemoved();
+    } catch (e) {
+      putFieldErrors(form, e);
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const t = props.trainee;
+  return (
+    <Modal
+      title={`删除学员：${t?.name ?? ''}`}
+      open={!!t}
+      onCancel={props.onClose}
+      destroyOnHidden
+      okText="删除"
+      okButtonProps={{ danger: true }}
+      confirmLoading={busy}
+      onOk={() => void submit()}
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="remove-trainee-error" />}
+      {t && (
+        <p>
+          从名册中删除 {t.name}（<span className="mono">{t.id_no}</span>）。删除原因记入审计日志。
+        </p>
+      )}
+      <Form form={form} layout="vertical" onKeyDown={enterToNext(() => void submit())}>
+        <Form.Item name="reason" label="删除原因" rules={[{ required: true, whitespace: true, message: '请填写删除原因' }]}>
+          <Input.TextArea rows={2} maxLength={200} placeholder="如：劳动合同未续签，本人退出培训" />
         </Form.Item>
       </Form>
     </Modal>

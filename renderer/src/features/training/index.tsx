@@ -7,6 +7,7 @@ import { RulesPage } from './RulesPage';
 import { CoursesPage } from './CoursesPage';
 import { ReportsPage } from './ReportsPage';
 import { ProgressPrintPage } from './ProgressPrintPage';
+import { SettlementPrintPage } from './SettlementPrintPage';
 
 export const trainingArea: FeatureArea = {
   order: 40,
@@ -29,6 +30,7 @@ export const trainingArea: FeatureArea = {
     { pattern: '/training/rules', render: () => <RulesPage /> },
     { pattern: '/training/courses', render: () => <CoursesPage /> },
     { pattern: '/training/reports', render: () => <ReportsPage /> },
+    { pattern: '/training/plans/:id/settlement', render: (p) => <SettlementPrintPage key={p.id} id={Number(p.id)} />, bare: true },
     { pattern: '/training/progress/:year/print', render: (p) => <ProgressPrintPage year={Number(p.year)} />, bare: true },
   ],
 };

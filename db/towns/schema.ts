@@ -39,12 +39,15 @@ export type TownInput = z.input<typeof townInput>;
 export const townUpdateInput = z.object({ id, data: townInput });
 
 export const townListQuery = z.object({
-  status: z.enum(['cultivating', 'applied', 'reviewing', 'publicizing', 'designated', 'rereview', 'warned', 'downgraded', 'revoked']).optional(),
+  status: z
+    .enum(['cultivating', 'applied', 'reviewing', 'publicizing', 'designated', 'rereview', 'warned', 'downgraded', 'revoked'], { error: '未知的状态' })
+    .optional(),
   level: level.optional(),
-  category: z.enum(['manufacturing', 'agriculture', 'light_industry']).optional(),
-  region_code: z.string().regex(/^\d{6}$/).optional(),
-  q: z.string().trim().max(60).optional(),
+  category: z.enum(['manufacturing', 'agriculture', 'light_industry'], { error: '应为制造业、特优农业或特色轻工(工艺美术)' }).optional(),
+  region_code: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
+  q: z.string().trim().max(60, '不能超过 60 个字符').optional(),
 });
+export const TOWN_LIST_LABELS = { status: '状态', level: '级别', category: '类别', region_code: '地区', q: '搜索' };
 export type TownListQuery = z.input<typeof townListQuery>;
 
 export const TRANSITION_LABELS: Record<string, string> = {

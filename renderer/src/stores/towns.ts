@@ -47,6 +47,9 @@ interface TownState {
 
 let seq = 0;
 
+const cleanQuery = (q: TownListQuery): TownListQuery =>
+  Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '' && v !== null)) as TownListQuery;
+
 export const useTowns = create<TownState>((set, get) => ({
   codes: null,
   counties: [],
@@ -73,8 +76,7 @@ export const useTowns = create<TownState>((set, get) => ({
     const mine = ++seq;
     set({ loading: true, error: null });
     try {
-      const clean = Object.fromEntries(Object.entries(get().query).filter(([, v]) => v !== undefined && v !== '' && v !== null));
-      const rows = await call('town:list', clean as TownListQuery);
+      const rows = await call('town:list', cleanQuery(get().query));
       if (mine === seq) set({ rows, loading: false });
     } catch (e) {
       if (mine === seq) set({ loading: false, error: e instanceof Error ? e.message : String(e) });
@@ -106,7 +108,8 @@ export const useTowns = create<TownState>((set, get) => ({
     return ruleSets;
   },
   async exportTowns() {
-    await saveFile(await call('town:exportTowns', get().query.region_code ? { region_code: get().query.region_code } : {}));
+    // Every list filter goes along: the file holds the towns on screen.
+    await saveFile(await call('town:exportTowns', cleanQuery(get().query)));
   },
   async exportIndicators(year, onProgress) {
     await saveFile(await runJob('town:exportIndicators', year ? { year } : {}, onProgress));

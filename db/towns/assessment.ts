@@ -362,7 +362,7 @@ function evaluateVeto(c: Extract<Criterion, { kind: 'veto' }>, data: TownYearDat
       ? ''
       : hits.length
       ? `${from} 至 ${to} 有 ${hits.length} 起否决事件：${hits
-          .map((e) => `${e.date} ${e.subject === 'town' ? '本镇' : e.subject} ${EVENT_KIND_LABEL[e.kind]}${e.severity ? `（${SEVERITY_LABEL[e.severity]}）` : ''}`)
+          .map((e) => `${e.date} ${e.subject === 'town' ? '本镇' : e.subject} ${EVENT_KIND_LABEL[e.kind]}${e.severity ? `（${SEVERITY_LABEL[e.severity]}）` : ''}「${e.description}」`)
           .join('；')}`
       : `${from} 至 ${to} 无${c.min_severity ? `${SEVERITY_LABEL[c.min_severity]}及以上的` : ''}${c.events.map((k) => EVENT_KIND_LABEL[k]).join('、')}记录`,
   };

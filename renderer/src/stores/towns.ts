@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { OpOutput } from '../../../db/api';
+import type { OpInput, OpOutput } from '../../../db/api';
 import type { TownListQuery } from '../../../db/towns/schema';
 import type { RegionRow } from '../../../db/codes/regions';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
@@ -38,6 +38,7 @@ interface TownState {
   loadPlans(townId: number): Promise<void>;
   loadAssessments(townId: number): Promise<void>;
   loadEvents(townId: number): Promise<void>;
+  recordEvent(input: OpInput<'town:recordEvent'>): Promise<void>;
   loadRuleSets(all?: boolean): Promise<RuleSet[]>;
   exportTowns(): Promise<void>;
   exportIndicators(year: number | undefined, onProgress: (p: JobProgress) => void): Promise<void>;
@@ -101,6 +102,12 @@ export const useTowns = create<TownState>((set, get) => ({
   },
   async loadEvents(townId) {
     set({ events: await call('town:events', { town_id: townId }) });
+  },
+  async recordEvent(input) {
+    await call('town:recordEvent', input);
+    // An event on a member lists under the town too (while it was a member): reload the town's list.
+    const d = get().detail;
+    if (d) await get().loadEvents(d.town.id);
   },
   async loadRuleSets(all) {
     const ruleSets = await call('town:ruleSets', { all: !!all });

@@ -402,18 +402,26 @@ const COMMANDS: Record<string, Command> = {
   },
 
   'export-towns': {
-    usage: 'export-towns FILE.xlsx [--region CODE]',
-    summary: '导出专业镇名录（含级别、状态、认定文号与有效期）',
-    values: ['region'],
+    usage: 'export-towns FILE.xlsx [--region CODE] [--level county|city|province] [--category CODE] [--status CODE] [--search TEXT]',
+    summary: '导出专业镇名录（含级别、状态、认定文号与有效期），可按名录的筛选条件导出',
+    values: ['region', 'level', 'category', 'status', 'search'],
     positional: ['Excel 文件'],
     async run({ dataDir, args, actor }) {
       const file = outputFile(args.positional[0]!, '.xlsx', '导出');
       const region = args.values.get('region');
       if (region !== undefined && !/^\d{6}$/.test(region)) throw usage(`--region 应为 6 位行政区划代码，当前为「${region}」`);
+      // The other filters are checked by the service, with the list's own messages.
+      const filters = {
+        region_code: region,
+        level: args.values.get('level'),
+        category: args.values.get('category'),
+        status: args.values.get('status'),
+        q: args.values.get('search'),
+      };
       return withHost(dataDir, {}, async (host) => {
         requireInitialized(host);
         const tmp = `${file}.partial`;
-        const r = await townCli.exportTowns(ctxOf(host, actor), tmp, region ? { region_code: region } : {});
+        const r = await townCli.exportTowns(ctxOf(host, actor), tmp, Object.fromEntries(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined)));
         renameSync(tmp, file);
         return { data: { file, count: r.count }, lines: [`已导出 ${r.count} 个专业镇：${file}`] };
       });

@@ -81,8 +81,9 @@ export const townOperations = {
   }),
   'town:exportTowns': op({
     access: 'clerk',
-    run: async (ctx, i: { region_code?: string } | undefined): Promise<FileOutput> => {
-      const r = await excel.exportTowns(ctx, parseInput(exportQuery.pick({ region_code: true }), i ?? {}, { region_code: '地区' }));
+    /** Takes the list's filters as they are, so the file holds exactly the towns on screen. */
+    run: async (ctx, i: s.TownListQuery | undefined): Promise<FileOutput> => {
+      const r = await excel.exportTowns(ctx, i ?? {});
       return toFile(r.fileName, r.bytes);
     },
   }),

@@ -33,8 +33,8 @@ const PROPOSABLE = ['warn', 'downgrade', 'revoke', 'start_rereview'] as const;
 
 const op = z.enum(['>=', '>', '<=', '<'], { error: '比较符应为 >=、>、<= 或 <' });
 const common = {
-  id: z.string().trim().min(1, '必填').max(40, '不能超过 40 个字符'),
-  label: z.string().trim().min(1, '必填').max(200, '不能超过 200 个字符'),
+  id: z.string({ error: '必填' }).trim().min(1, '必填').max(40, '不能超过 40 个字符'),
+  label: z.string({ error: '必填' }).trim().min(1, '必填').max(200, '不能超过 200 个字符'),
 };
 const scored = {
   weight: z.number({ error: '应为数字' }).min(0, '不能为负数').max(1000, '不能超过 1000'),
@@ -73,8 +73,8 @@ const criterionSchema = z.discriminatedUnion(
       alternatives: z
         .array(
           z.object({
-            label: z.string().trim().min(1, '必填').max(200),
-            indicators: z.array(z.string().min(1)).min(1, '至少一个指标'),
+            label: z.string({ error: '必填' }).trim().min(1, '必填').max(200, '不能超过 200 个字符'),
+            indicators: z.array(z.string({ error: '应为指标编码' }).min(1, '必填'), { error: '应为指标编码的列表' }).min(1, '至少一个指标'),
             min: z.number({ error: '应为数字' }).min(0, '不能为负数'),
           }),
           { error: '应为列表' },
@@ -84,10 +84,10 @@ const criterionSchema = z.discriminatedUnion(
     z.object({
       ...common,
       kind: z.literal('veto'),
-      events: z.array(z.enum(EVENT_KINDS, { error: '未知的事件类型' })).min(1, '至少一种事件'),
+      events: z.array(z.enum(EVENT_KINDS, { error: '未知的事件类型' }), { error: '应为事件类型的列表' }).min(1, '至少一种事件'),
       /** Accidents below this severity do not veto; events without a severity (失信, 偷税) always count. */
       min_severity: z.enum(SEVERITIES, { error: '严重程度应为 一般/较大/重大/特别重大' }).nullish(),
-      years: z.number({ error: '应为整数' }).int('应为整数').min(1).max(10),
+      years: z.number({ error: '应为整数' }).int('应为整数').min(1, '至少 1 年').max(10, '不能超过 10 年'),
       scope: z.enum(['town', 'town_and_members'], { error: '范围应为 town 或 town_and_members' }).default('town_and_members'),
     }),
   ],
@@ -99,14 +99,14 @@ export const ruleDefinitionSchema = z.object({
   grades: z
     .array(
       z.object({
-        name: z.string().trim().min(1, '必填').max(20),
+        name: z.string({ error: '必填' }).trim().min(1, '必填').max(20, '不能超过 20 个字符'),
         min: z.number({ error: '应为数字' }).min(0, '应在 0–100 之间').max(100, '应在 0–100 之间'),
         proposes: z.enum(PROPOSABLE, { error: '建议的状态变更应为 warn/downgrade/revoke/start_rereview' }).nullish(),
       }),
       { error: '应为列表' },
     )
     .min(1, '至少一个等级'),
-});
+}, { error: '应为包含 criteria（标准）与 grades（等级）的对象' });
 export type RuleDefinition = z.output<typeof ruleDefinitionSchema>;
 export type RuleDefinitionInput = z.input<typeof ruleDefinitionSchema>;
 export type Criterion = RuleDefinition['criteria'][number];
@@ -362,7 +362,7 @@ function evaluateVeto(c: Extract<Criterion, { kind: 'veto' }>, data: TownYearDat
       ? ''
       : hits.length
       ? `${from} 至 ${to} 有 ${hits.length} 起否决事件：${hits
-          .map((e) => `${e.date} ${e.subject === 'town' ? '本镇' : e.subject} ${EVENT_KIND_LABEL[e.kind]}${e.severity ? `（${SEVERITY_LABEL[e.severity]}）` : ''}`)
+          .map((e) => `${e.date} ${e.subject === 'town' ? '本镇' : e.subject} ${EVENT_KIND_LABEL[e.kind]}${e.severity ? `（${SEVERITY_LABEL[e.severity]}）` : ''}「${e.description}」`)
           .join('；')}`
       : `${from} 至 ${to} 无${c.min_severity ? `${SEVERITY_LABEL[c.min_severity]}及以上的` : ''}${c.events.map((k) => EVENT_KIND_LABEL[k]).join('、')}记录`,
   };

@@ -13,9 +13,9 @@ export function evaluateTown(ctx: Ctx, input: { townId: number; year: number; ru
   return evaluate(ctx, input);
 }
 
-/** `export-towns FILE.xlsx` */
-export async function exportTowns(ctx: Ctx, file: string, opts: { region_code?: string } = {}): Promise<{ file: string; count: number }> {
-  const r = await exportTownsXlsx(ctx, opts);
+/** `export-towns FILE.xlsx [--level …]`: the filters as typed; the service checks them as it checks the list's. */
+export async function exportTowns(ctx: Ctx, file: string, filters: Record<string, string> = {}): Promise<{ file: string; count: number }> {
+  const r = await exportTownsXlsx(ctx, filters);
   writeFileSync(file, r.bytes);
   return { file, count: r.count };
 }

@@ -4,6 +4,8 @@ import type { Ctx } from '../context.js';
 import { isoDate } from '../clock.js';
 import { AppError } from '../result.js';
 import { audit } from '../audit/audit.js';
+import { parseInput } from '../validate.js';
+import { townListQuery, TOWN_LIST_LABELS } from './schema.js';
 import { cellText, readSheet, type Cell, type ColumnSpec, type RowError } from '../excel/read.js';
 import { writeWorkbook, type WriteSheet } from '../excel/write.js';
 import { checkIndicatorValues, CATEGORY_LABEL, LEVEL_LABEL, normalizeValue, STATUS_LABEL, type IndicatorDef, type IndicatorValues } from './rules.js';
@@ -199,9 +201,13 @@ const TOWN_EXPORT: WriteSheet['columns'] = [
   { header: '认定机构' }, { header: '有效期起' }, { header: '有效期止' }, { header: '成员企业数', kind: 'number' }, { header: '联系人' }, { header: '联系电话' },
 ];
 
-/** Every town with its designation in force (CLI `export-towns`, the list's 导出). */
-export async function exportTowns(ctx: Ctx, opts: { region_code?: string } = {}): Promise<{ fileName: string; bytes: Buffer; count: number }> {
-  const towns = q.listTowns(ctx.db, opts.region_code ? { region_code: opts.region_code } : {});
+/**
+ * The towns the list shows with its filters (level, category, status, county, search), each with its designation
+ * in force (CLI `export-towns`, the list's 导出): what is exported is what the user is looking at.
+ */
+export async function exportTowns(ctx: Ctx, raw: unknown = {}): Promise<{ fileName: string; bytes: Buffer; count: number }> {
+  const opts = parseInput(townListQuery, raw ?? {}, TOWN_LIST_LABELS);
+  const towns = q.listTowns(ctx.db, opts);
   const rows = towns.map((t) => {
     const d = q.currentDesignation(ctx.db, t.id);
     return [

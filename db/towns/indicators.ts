@@ -73,6 +73,10 @@ export function saveIndicators(ctx: Ctx, raw: unknown) {
   const values: IndicatorValues = {};
   for (const d of defs) {
     const v = input.values[d.code];
+    // true, NaN or an object cannot be a figure; name the indicator rather than the whole 指标 map.
+    if (v !== undefined && v !== null && typeof v !== 'string' && (typeof v !== 'number' || !Number.isFinite(v))) {
+      throw fieldError(`values.${d.code}`, d.name, `「${String(v)}」不是${d.kind === 'text' ? '文字' : '数字'}`);
+    }
     const blank = v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
     // A number typed as text ("12.5") is a number; anything else stays text and is refused as 不是数字 below.
     values[d.code] = blank ? null : typeof v === 'string' && d.kind !== 'text' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;

@@ -39,12 +39,15 @@ export type TownInput = z.input<typeof townInput>;
 export const townUpdateInput = z.object({ id, data: townInput });
 
 export const townListQuery = z.object({
-  status: z.enum(['cultivating', 'applied', 'reviewing', 'publicizing', 'designated', 'rereview', 'warned', 'downgraded', 'revoked']).optional(),
+  status: z
+    .enum(['cultivating', 'applied', 'reviewing', 'publicizing', 'designated', 'rereview', 'warned', 'downgraded', 'revoked'], { error: '未知的状态' })
+    .optional(),
   level: level.optional(),
-  category: z.enum(['manufacturing', 'agriculture', 'light_industry']).optional(),
-  region_code: z.string().regex(/^\d{6}$/).optional(),
-  q: z.string().trim().max(60).optional(),
+  category: z.enum(['manufacturing', 'agriculture', 'light_industry'], { error: '应为制造业、特优农业或特色轻工(工艺美术)' }).optional(),
+  region_code: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
+  q: z.string().trim().max(60, '不能超过 60 个字符').optional(),
 });
+export const TOWN_LIST_LABELS = { status: '状态', level: '级别', category: '类别', region_code: '地区', q: '搜索' };
 export type TownListQuery = z.input<typeof townListQuery>;
 
 export const TRANSITION_LABELS: Record<string, string> = {
@@ -86,7 +89,7 @@ export const transitionInput = z
     assessment_id: id.nullish(),
   })
   .refine((t) => !t.publicity_start || !t.publicity_end || t.publicity_end >= t.publicity_start, {
-    message: '公示结束日期不能早于开始日期',
+    message: '不能早于公示开始日期',
     path: ['publicity_end'],
   });
 export type TransitionInput = z.input<typeof transitionInput>;
@@ -131,7 +134,7 @@ export const indicatorsInput = z.object({
   town_id: id,
   year,
   /** Indicator code → value (numbers for figures, text for 市场占有率); absent or null = not reported. */
-  values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  values: z.record(z.string(), z.unknown(), { error: '应为「指标编码: 数值」的列表' }),
   note: optionalText(500),
 });
 export type IndicatorsInput = z.input<typeof indicatorsInput>;
@@ -189,7 +192,7 @@ export const decideProposalInput = z
     level: level.nullish(),
     designation: designationInput.nullish(),
   });
-export const DECIDE_LABELS = { assessment_id: '考核结果', decision: '决定', date: '日期', doc_no: '文号', reason: '事由', level: '级别' };
+export const DECIDE_LABELS = { assessment_id: '考核结果', decision: '决定', date: '日期', doc_no: '文号', reason: '事由', level: '级别', designation: '认定信息' };
 
 export const dashboardQuery = z.object({ region_code: z.string().regex(/^\d{6}$/).optional(), year: year.optional() });
 

@@ -34,6 +34,7 @@ import {
   TOWN_LABELS,
   townInput,
   townListQuery,
+  TOWN_LIST_LABELS,
   townUpdateInput,
   TRANSITION_LABELS,
   transitionInput,
@@ -117,7 +118,7 @@ export function updateTown(ctx: Ctx, raw: unknown): TownRow {
 }
 
 export function listTowns(ctx: Ctx, raw: unknown) {
-  const f = parseInput(townListQuery, raw ?? {});
+  const f = parseInput(townListQuery, raw ?? {}, TOWN_LIST_LABELS);
   return q.listTowns(ctx.db, f).map((t) => ({ ...t, status_label: STATUS_LABEL[t.status], level_label: t.level ? LEVEL_LABEL[t.level] : null }));
 }
 

@@ -52,6 +52,14 @@ describe('专业镇 command line', { timeout: 60_000 }, () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     expect(wb.worksheets[0]!.rowCount).toBeGreaterThanOrEqual(5);
+    // the list's filters, as options
+    const county = await cli('export-towns', join(tmp.dir, '县级制造业.xlsx'), '--level', 'county', '--category', 'manufacturing', '--status', 'designated', '--json');
+    expect(JSON.parse(county.stdout)).toMatchObject({ ok: true, count: 1 });
+    const search = await cli('export-towns', join(tmp.dir, '山楂.xlsx'), '--search', '山楂', '--json');
+    expect(JSON.parse(search.stdout)).toMatchObject({ ok: true, count: 1 });
+    const wrong = await cli('export-towns', join(tmp.dir, 'x.xlsx'), '--level', 'town');
+    expect(wrong.exitCode).not.toBe(0);
+    expect(wrong.stderr).toContain('「级别」应为县级/市级/省级');
 
     const sheet = async (rows: Array<Array<string | number>>) => {
       const out = new ExcelJS.Workbook();

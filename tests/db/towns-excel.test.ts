@@ -104,4 +104,31 @@ describe('indicator import', () => {
     expect(zz[9]).toBe('第二批');
     expect(zz[11]).toBe('山西省人民政府');
   });
+
+  it('the town list exports with every list filter: level, category, status, county and search, as the list shows them', async () => {
+    const { ctx } = testLedger();
+    seedDemoTowns(ctx());
+    const names = async (f: Record<string, unknown>) => {
+      const out = await exportTowns(ctx(), f);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(out.bytes as never);
+      const got = wb.worksheets[0]!.getSheetValues().slice(2).map((r) => String((r as unknown[])[1])).sort();
+      expect(out.count).toBe(got.length);
+      // the file holds exactly what the list shows with the same filters
+      expect(got).toEqual(towns.listTowns(ctx(), f).map((t) => t.name).sort());
+      return got;
+    };
+    expect(await names({})).toHaveLength(4);
+    expect(await names({ level: 'province' })).toEqual(['泽州铸造']);
+    expect(await names({ level: 'county', category: 'manufacturing' })).toEqual(['泽州装备制造']);
+    expect(await names({ category: 'agriculture' })).toEqual(['泽州山楂']);
+    expect(await names({ status: 'cultivating' })).toEqual(['泽州手工制针']);
+    expect(await names({ q: '铸造' })).toEqual(['泽州铸造']);
+    expect(await names({ q: '山楂', region_code: '140525' })).toEqual(['泽州山楂']);
+    expect(await names({ region_code: '140581' })).toEqual([]);
+    expect(await names({ region_code: '140500', status: 'designated', level: 'county' })).toEqual(['泽州山楂', '泽州装备制造'].sort());
+    const bad = await rejected(exportTowns(ctx(), { level: 'town' }));
+    expect(bad.message).toBe('「级别」应为县级/市级/省级');
+    expect((await rejected(exportTowns(ctx(), { status: 'lost' }))).message).toBe('「状态」未知的状态');
+  });
 });

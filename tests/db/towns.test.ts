@@ -114,7 +114,7 @@ describe('town record and lifecycle', () => {
     towns.transition(ctx(), { town_id: t.id, action: 'review', date: '2025-02-01', reason: '评审' });
     expect((await err(() => towns.transition(ctx(), { town_id: t.id, action: 'publicize', date: '2025-03-01', reason: '公示' }))).message).toContain('公示开始日期');
     const back = await err(() => towns.transition(ctx(), { town_id: t.id, action: 'publicize', date: '2025-03-01', publicity_start: '2025-03-07', publicity_end: '2025-03-01', reason: '公示' }));
-    expect(back.message).toBe('「公示结束日期」公示结束日期不能早于开始日期');
+    expect(back.message).toBe('「公示结束日期」不能早于公示开始日期');
     towns.transition(ctx(), { town_id: t.id, action: 'publicize', date: '2025-03-01', publicity_start: '2025-03-01', publicity_end: '2025-03-07', reason: '公示' });
     const noDoc = await err(() => towns.transition(ctx(), { town_id: t.id, action: 'designate', date: '2025-03-20', reason: '认定', designation: { bodies: ['县工信局'], valid_from: '2025-04-01' } }));
     expect(noDoc.message).toContain('「文号」');

@@ -169,6 +169,41 @@ describe('专业镇: lifecycle, indicators, evaluation, documents', () => {
     await page.getByText('已保存考核结果').first().waitFor();
   });
 
+  it('records a veto event on the town; re-evaluating fails the veto criterion naming the event', async () => {
+    await page.getByRole('tab', { name: '否决事件' }).click();
+    await page.getByText('无否决事件记录').waitFor();
+    await page.getByRole('button', { name: '登记否决事件' }).click();
+    const modal = page.locator('.ant-modal');
+    await modal.locator('.ant-modal-title', { hasText: '登记否决事件' }).waitFor();
+    const pick = async (label: string, option: string) => {
+      await modal.getByLabel(label, { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+    };
+    await pick('事件类型', '安全事故');
+    await pick('严重程度', '较大');
+    await date('发生日期', `${LAST}-06-18`);
+    await modal.getByLabel(/^文号/).fill('泽应急〔' + LAST + '〕12号');
+    await modal.getByLabel('情况说明').fill('压铸车间较大安全事故，3 人受伤');
+    await shot(page, 'towns-10b-event-form');
+    await modal.getByRole('button', { name: /登\s*记/ }).click();
+    await modal.waitFor({ state: 'hidden' });
+    const list = page.getByTestId('town-events');
+    await list.getByText('压铸车间较大安全事故，3 人受伤').waitFor();
+    await expect(list.textContent()).resolves.toContain('本镇');
+    await shot(page, 'towns-10c-events');
+
+    await page.getByRole('tab', { name: '考核' }).click();
+    await page.getByLabel('考核年度').fill(String(LAST));
+    await page.getByRole('button', { name: '评价' }).click();
+    const ev = page.getByTestId('evaluation');
+    await ev.getByText('触发否决项').waitFor();
+    const veto = ev.locator('tr', { hasText: '未发生较大及以上安全、质量、环境事故' });
+    await expect(veto.textContent()).resolves.toContain('不符合');
+    await expect(veto.textContent()).resolves.toContain(`${LAST}-06-18 本镇 安全事故（较大）「压铸车间较大安全事故，3 人受伤」`);
+    await expect(ev.textContent()).resolves.toContain('不合格');
+    await shot(page, 'towns-10d-vetoed');
+  });
+
   it('prints the 公示名单 to PDF', async () => {
     await page.getByRole('menuitem', { name: '公示与认定名单' }).click();
     await page.getByRole('heading', { name: '公示与认定名单' }).waitFor();

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { OpOutput } from '../../../db/api';
+import type { OpInput, OpOutput } from '../../../db/api';
 import type { TownListQuery } from '../../../db/towns/schema';
 import type { RegionRow } from '../../../db/codes/regions';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
@@ -38,6 +38,7 @@ interface TownState {
   loadPlans(townId: number): Promise<void>;
   loadAssessments(townId: number): Promise<void>;
   loadEvents(townId: number): Promise<void>;
+  recordEvent(input: OpInput<'town:recordEvent'>): Promise<void>;
   loadRuleSets(all?: boolean): Promise<RuleSet[]>;
   exportTowns(): Promise<void>;
   exportIndicators(year: number | undefined, onProgress: (p: JobProgress) => void): Promise<void>;
@@ -46,6 +47,9 @@ interface TownState {
 }
 
 let seq = 0;
+
+const cleanQuery = (q: TownListQuery): TownListQuery =>
+  Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '' && v !== null)) as TownListQuery;
 
 export const useTowns = create<TownState>((set, get) => ({
   codes: null,
@@ -73,8 +77,7 @@ export const useTowns = create<TownState>((set, get) => ({
     const mine = ++seq;
     set({ loading: true, error: null });
     try {
-      const clean = Object.fromEntries(Object.entries(get().query).filter(([, v]) => v !== undefined && v !== '' && v !== null));
-      const rows = await call('town:list', clean as TownListQuery);
+      const rows = await call('town:list', cleanQuery(get().query));
       if (mine === seq) set({ rows, loading: false });
     } catch (e) {
       if (mine === seq) set({ loading: false, error: e instanceof Error ? e.message : String(e) });
@@ -100,13 +103,20 @@ export const useTowns = create<TownState>((set, get) => ({
   async loadEvents(townId) {
     set({ events: await call('town:events', { town_id: townId }) });
   },
+  async recordEvent(input) {
+    await call('town:recordEvent', input);
+    // An event on a member lists under the town too (while it was a member): reload the town's list.
+    const d = get().detail;
+    if (d) await get().loadEvents(d.town.id);
+  },
   async loadRuleSets(all) {
     const ruleSets = await call('town:ruleSets', { all: !!all });
     set({ ruleSets });
     return ruleSets;
   },
   async exportTowns() {
-    await saveFile(await call('town:exportTowns', get().query.region_code ? { region_code: get().query.region_code } : {}));
+    // Every list filter goes along: the file holds the towns on screen.
+    await saveFile(await call('town:exportTowns', cleanQuery(get().query)));
   },
   async exportIndicators(year, onProgress) {
     await saveFile(await runJob('town:exportIndicators', year ? { year } : {}, onProgress));

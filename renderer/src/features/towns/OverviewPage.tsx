@@ -8,6 +8,10 @@ import { errorText } from '../../components/errors';
 
 const COLORS = ['#1677ff', '#52c41a', '#faad14', '#eb2f96', '#722ed1', '#13c2c2', '#fa541c', '#8c8c8c', '#2f54eb'];
 const LEVEL: Record<string, string> = { county: '县级', city: '市级', province: '省级' };
+// Slice labels sit outside the pie (≈ 20 px past the rim): the radius and top margin leave room for the one at
+// 12 o'clock, which a 70 px pie in a 220 px card pushed above the chart's edge.
+const PIE_MARGIN = { top: 24, right: 8, bottom: 0, left: 8 };
+const PIE_RADIUS = 58;
 
 /** 专业镇总览: counts by level, category and status; 复核 due; unreported towns; indicator totals by year. */
 export function OverviewPage() {
@@ -54,8 +58,8 @@ export function OverviewPage() {
         <Col span={8}>
           <Card size="small" title="按级别">
             <ResponsiveContainer width="100%" height={220}>
-              <PieChart>
-                <Pie isAnimationActive={false} data={d.counts.byLevel} dataKey="count" nameKey="label" outerRadius={70} label={(e) => String(e.value)}>
+              <PieChart margin={PIE_MARGIN}>
+                <Pie isAnimationActive={false} data={d.counts.byLevel} dataKey="count" nameKey="label" outerRadius={PIE_RADIUS} label={(e) => String(e.value)}>
                   {d.counts.byLevel.map((_, i) => (
                     <Cell key={i} fill={COLORS[i % COLORS.length]} />
                   ))}
@@ -69,8 +73,8 @@ export function OverviewPage() {
         <Col span={8}>
           <Card size="small" title="按类别">
             <ResponsiveContainer width="100%" height={220}>
-              <PieChart>
-                <Pie isAnimationActive={false} data={d.counts.byCategory} dataKey="count" nameKey="label" outerRadius={70} label={(e) => String(e.value)}>
+              <PieChart margin={PIE_MARGIN}>
+                <Pie isAnimationActive={false} data={d.counts.byCategory} dataKey="count" nameKey="label" outerRadius={PIE_RADIUS} label={(e) => String(e.value)}>
                   {d.counts.byCategory.map((_, i) => (
                     <Cell key={i} fill={COLORS[(i + 3) % COLORS.length]} />
                   ))}

@@ -11,6 +11,7 @@ import { IndicatorsTab } from './IndicatorsTab';
 import { AssessmentTab } from './AssessmentTab';
 import { MembersTab, PlatformsTab, ProjectsTab } from './ResourceTabs';
 import { PlansTab } from './PlansTab';
+import { EventsTab } from './EventsTab';
 
 const KIND: Record<string, string> = { initial: '认定', renewal: '复核续期', downgrade: '降级' };
 
@@ -109,6 +110,7 @@ export function TownDetailPage({ id }: { id: number }) {
           { key: 'projects', label: '重点项目', children: <ProjectsTab townId={id} /> },
           { key: 'indicators', label: '年度指标', children: <IndicatorsTab townId={id} /> },
           { key: 'plans', label: '发展方案', children: <PlansTab townId={id} /> },
+          { key: 'events', label: '否决事件', children: <EventsTab townId={id} /> },
           { key: 'assessment', label: '考核', children: <AssessmentTab townId={id} /> },
         ]}
       />

@@ -96,6 +96,8 @@ export interface EnterpriseRow {
   contact_phone: string | null;
   status: 'active' | 'inactive';
   status_reason: string | null;
+  /** The office the record was written at (migration 6); a consolidating city filters on it (上报单位). */
+  origin_office: string | null;
   created_at: string;
   created_by: string;
   updated_at: string;

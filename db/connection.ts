@@ -80,10 +80,17 @@ export function migrate(db: Db, target = LATEST_VERSION): void {
   let current = db.pragma('user_version', { simple: true }) as number;
   for (const m of migrations) {
     if (m.version <= current || m.version > target) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // PRAGMA foreign_keys is a no-op inside a transaction, so a table rebuild switches it around the transaction.
+    const fk = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.foreignKeys === false && fk) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        m.up(db);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.foreignKeys === false && fk) db.pragma('foreign_keys = ON');
+    }
     current = m.version;
   }
 }

@@ -65,6 +65,10 @@ export function whereFor(f: Filters, today: string): { sql: string; params: Reco
       params.region = f.region_code;
     }
   }
+  if (f.origin_office) {
+    parts.push('e.origin_office = @origin');
+    params.origin = f.origin_office;
+  }
   if (f.industry_code) {
     parts.push('e.industry_code >= @ilo AND e.industry_code < @ihi');
     params.ilo = f.industry_code;

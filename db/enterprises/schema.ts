@@ -69,6 +69,8 @@ export const listQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   q: z.string().trim().max(100).optional(),
   region_code: z.string().regex(/^\d{6}$/).optional(),
+  /** 上报单位: the office a consolidated record came from (origin_office). */
+  origin_office: z.string().regex(/^\d{6}$/).optional(),
   industry_code: z.string().max(5).optional(),
   tier_code: z.string().optional(),
   scale: z.enum(['above', 'below']).optional(),
@@ -94,6 +96,8 @@ export interface EnterpriseRow {
   contact_phone: string | null;
   status: 'active' | 'inactive';
   status_reason: string | null;
+  /** The office the record was written at (migration 6); a consolidating city filters on it (上报单位). */
+  origin_office: string | null;
   created_at: string;
   created_by: string;
   updated_at: string;

@@ -12,6 +12,7 @@ import { consolidateFiles } from './consolidate.js';
 import { listPeers, officeKey, unpinPeer } from './keys.js';
 import { commentsAndExplanations, markReviewed, ownStatus, packageLog, submissions } from './status.js';
 import { KIND_LABEL } from './package.js';
+import { summaryByOffice, summaryExcel } from './summary.js';
 
 function withTemp<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-'));
@@ -84,5 +85,15 @@ export const exchangeOperations = {
   'exchange:submissions': op({ access: 'clerk', run: (ctx, i: { period: string }) => submissions(ctx, i) }),
   'exchange:packages': op({ access: 'clerk', run: (ctx, i: { limit?: number }) => packageLog(ctx, i ?? {}) }),
   /** 退回 comments and 出错说明, for one record (gid) or a period. */
+  /** 汇总: per lower office (or city), the counts and amounts of every area in the consolidated ledger. */
+  'exchange:summary': op({ access: 'clerk', run: (ctx, i: { by?: 'county' | 'city'; year?: number }) => summaryByOffice(ctx, i ?? {}) }),
+  'exchange:summaryExport': op({
+    access: 'clerk',
+    job: true,
+    run: async (ctx, i: { by?: 'county' | 'city'; year?: number }): Promise<FileOutput> => {
+      const r = await summaryExcel(ctx, i ?? {});
+      return toFile(r.fileName, r.bytes);
+    },
+  }),
   'exchange:notes': op({ access: 'clerk', run: (ctx, i: { gid?: string; period?: string }) => commentsAndExplanations(ctx, i ?? {}) }),
 };

@@ -8,6 +8,13 @@ import type { Database } from 'better-sqlite3';
 export function reserveVersions(db: Database, count: number): { first: number; origin: string } {
   const counter = db.prepare('SELECT counter FROM exchange_clock WHERE id = 1').pluck().get() as number;
   db.prepare('UPDATE exchange_clock SET counter = counter + ? WHERE id = 1').run(count);
-  const origin = (db.prepare('SELECT region_code FROM office WHERE id = 1').pluck().get() as string | undefined) ?? '000000';
-  return { first: counter + 1, origin };
+  return { first: counter + 1, origin: ownOrigin(db) };
+}
+
+/**
+ * The origin_office this ledger writes. Human-facing codes (plan codes, claim numbers, 公示 batch numbers, rule
+ * names) are unique per origin office since migration 7, so numbering and duplicate checks look at own records only.
+ */
+export function ownOrigin(db: Database): string {
+  return (db.prepare('SELECT region_code FROM office WHERE id = 1').pluck().get() as string | undefined) ?? '000000';
 }

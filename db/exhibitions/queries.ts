@@ -1,4 +1,5 @@
 // SQL for the exhibition area: one place for every statement, shaped (db, ...args).
+import { ownOrigin } from '../exchange/versions.js';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../result.js';
 import type { ItemType, PaymentMethod, RuleTable } from './rules.js';
@@ -139,9 +140,9 @@ export function boothsAndItemsFor(db: Database, claimIds: number[]): { booths: M
 export function nextClaimNo(db: Database, year: number): string {
   const prefix = `CZ${year}-`;
   const last = db
-    .prepare("SELECT claim_no FROM exhibition_claim WHERE claim_no LIKE ? || '%' ORDER BY claim_no DESC LIMIT 1")
+    .prepare("SELECT claim_no FROM exhibition_claim WHERE origin_office = ? AND claim_no LIKE ? || '%' ORDER BY claim_no DESC LIMIT 1")
     .pluck()
-    .get(prefix) as string | undefined;
+    .get(ownOrigin(db), prefix) as string | undefined;
   const n = last ? Number(last.slice(prefix.length)) + 1 : 1;
   return `${prefix}${String(n).padStart(4, '0')}`;
 }

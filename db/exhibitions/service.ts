@@ -1,5 +1,6 @@
 // Exhibition subsidies (参展补贴) use-cases: fairs, rule tables, claims, materials, workflow, payment and recovery.
 // Every write runs in one transaction with its audit entry; amounts are integer fen throughout.
+import { ownOrigin } from '../exchange/versions.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,7 +138,7 @@ export function createRuleSet(ctx: Ctx, raw: unknown): RuleSetView {
   const i = parseNested(ruleSetCreateInput, raw, RULE_SET_LABELS, RULE_ROW_LABELS);
   const region = ctx.db.prepare('SELECT name FROM region WHERE code = ?').pluck().get(i.region_code);
   if (!region) throw validationError([{ field: 'region_code', label: '行政区划代码', message: `「${i.region_code}」不存在于 GB/T 2260 代码表` }]);
-  if (ctx.db.prepare('SELECT 1 FROM exhibition_rule_set WHERE name = ?').get(i.name)) {
+  if (ctx.db.prepare('SELECT 1 FROM exhibition_rule_set WHERE name = ? AND origin_office = ?').get(i.name, ownOrigin(ctx.db))) {
     throw new AppError('DUPLICATE', `已有名为「${i.name}」的补贴规则，请修订它（生成新版本）或换一个名称`, [{ field: 'name', label: '规则名称', message: '重复' }]);
   }
   return ctx.db.transaction(() => {
@@ -812,7 +813,7 @@ export function publish(ctx: Ctx, raw: unknown): BatchRow {
   }
   const year = Number(i.start_date.slice(0, 4));
   const batchNo = i.batch_no ?? nextBatchNo(ctx, year);
-  if (ctx.db.prepare('SELECT 1 FROM exhibition_publicity_batch WHERE batch_no = ?').get(batchNo)) {
+  if (ctx.db.prepare('SELECT 1 FROM exhibition_publicity_batch WHERE batch_no = ? AND origin_office = ?').get(batchNo, ownOrigin(ctx.db))) {
     throw validationError([{ field: 'batch_no', label: '批次号', message: `「${batchNo}」已存在` }]);
   }
   return ctx.db.transaction(() => {
@@ -832,7 +833,7 @@ export function publish(ctx: Ctx, raw: unknown): BatchRow {
 }
 
 function nextBatchNo(ctx: Ctx, year: number): string {
-  const n = (ctx.db.prepare("SELECT count(*) FROM exhibition_publicity_batch WHERE batch_no LIKE ? || '%'").pluck().get(`GS${year}-`) as number) + 1;
+  const n = (ctx.db.prepare("SELECT count(*) FROM exhibition_publicity_batch WHERE origin_office = ? AND batch_no LIKE ? || '%'").pluck().get(ownOrigin(ctx.db), `GS${year}-`) as number) + 1;
   return `GS${year}-${String(n).padStart(2, '0')}`;
 }
 

@@ -5,11 +5,14 @@ import { up as m0003 } from './0003-towns.js';
 import { up as m0004 } from './0004-training.js';
 import { up as m0005 } from './0005-exhibitions.js';
 import { up as m0006 } from './0006-exchange.js';
+import { up as m0007 } from './0007-scoped-codes.js';
 
 export interface Migration {
   version: number;
   name: string;
   up(db: Database): void;
+  /** Rebuilds tables (SQLite's 12-step ALTER): foreign keys are off while it runs and checked before commit. */
+  foreignKeys?: false;
 }
 
 // Ordered; never edit a released migration: add a new one (offices on different versions exchange files).
@@ -20,6 +23,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'training', up: m0004 },
   { version: 5, name: 'exhibitions', up: m0005 },
   { version: 6, name: 'exchange', up: m0006 },
+  { version: 7, name: 'scoped-codes', up: m0007, foreignKeys: false },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

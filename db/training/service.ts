@@ -1,3 +1,4 @@
+import { ownOrigin } from '../exchange/versions.js';
 import { z } from 'zod';
 import type { Actor, Ctx } from '../context.js';
 import { hasRole, requireRole } from '../context.js';
@@ -93,7 +94,7 @@ export function createInstitution(ctx: Ctx, raw: unknown): InstitutionRow {
   const c = checkUscc(d.uscc);
   if (!c.ok) throw invalid([{ field: 'uscc', label: '统一社会信用代码', message: c.message }]);
   return ctx.db.transaction(() => {
-    const dup = ctx.db.prepare('SELECT name FROM training_institution WHERE uscc = ?').pluck().get(c.code) as string | undefined;
+    const dup = ctx.db.prepare('SELECT name FROM training_institution WHERE uscc = ? AND origin_office = ?').pluck().get(c.code, ownOrigin(ctx.db)) as string | undefined;
     if (dup) throw new AppError('DUPLICATE', `统一社会信用代码 ${c.code} 已登记为培训机构「${dup}」`);
     const t = now(ctx);
     const id = Number(
@@ -118,7 +119,7 @@ export function updateInstitution(ctx: Ctx, raw: unknown): InstitutionRow {
   const c = checkUscc(d.uscc);
   if (!c.ok) throw invalid([{ field: 'uscc', label: '统一社会信用代码', message: c.message }]);
   return ctx.db.transaction(() => {
-    const dup = ctx.db.prepare('SELECT name FROM training_institution WHERE uscc = ? AND id <> ?').pluck().get(c.code, id) as string | undefined;
+    const dup = ctx.db.prepare('SELECT name FROM training_institution WHERE uscc = ? AND origin_office = ? AND id <> ?').pluck().get(c.code, ownOrigin(ctx.db), id) as string | undefined;
     if (dup) throw new AppError('DUPLICATE', `统一社会信用代码 ${c.code} 已登记为培训机构「${dup}」`);
     const after = { ...d, uscc: c.code };
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -284,9 +285,9 @@ export function listPlans(ctx: Ctx, raw: unknown): { rows: PlanListed[]; total: 
 function nextPlanCode(ctx: Ctx, year: string, type: PlanRow['plan_type']): string {
   const prefix = `${year}-${PLAN_TYPE_SHORT[type]}-`;
   const last = ctx.db
-    .prepare(`SELECT code FROM training_plan WHERE code >= ? AND code < ? ORDER BY code DESC LIMIT 1`)
+    .prepare(`SELECT code FROM training_plan WHERE origin_office = ? AND code >= ? AND code < ? ORDER BY code DESC LIMIT 1`)
     .pluck()
-    .get(prefix, `${prefix}~`) as string | undefined;
+    .get(ownOrigin(ctx.db), prefix, `${prefix}~`) as string | undefined;
   const n = last ? Number(last.slice(prefix.length)) + 1 : 1;
   return `${prefix}${String(n).padStart(4, '0')}`;
 }

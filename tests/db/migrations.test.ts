@@ -121,6 +121,44 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.prepare(`SELECT table_name FROM exchange_tombstone WHERE gid = 'g-1'`).pluck().get()).toBe('enterprise');
     },
   },
+  7: {
+    before(db) {
+      FROM_PREVIOUS[6]!.before(db);
+      db.prepare(
+        `INSERT INTO training_plan(gid, code, enterprise_id, plan_type, occupation_code, occupation_name, target_level, planned_count, start_date, end_date,
+           rule_set_id, status, created_at, created_by, updated_at, updated_by)
+         VALUES ('p-1', '2026-学徒-0001', 1, 'apprentice', '6-18-02-04', '焊工', 'L4', 10, '2026-03-01', '2026-12-31', 1, 'declared', 't', 'admin', 't', 'admin')`,
+      ).run();
+      db.prepare(
+        `INSERT INTO trainee(gid, plan_id, name, id_no, birth_date, gender, created_at, created_by, updated_at, updated_by)
+         VALUES ('t-1', 1, '张三', '140525199001011234', '1990-01-01', 'M', 't', 'admin', 't', 'admin')`,
+      ).run();
+    },
+    after(db) {
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      const plan = db.prepare(`SELECT id, code, origin_office, row_version FROM training_plan WHERE gid = 'p-1'`).get() as { id: number; row_version: number };
+      expect(plan).toMatchObject({ id: 1, code: '2026-学徒-0001', origin_office: '140525' });
+      expect(db.prepare(`SELECT plan_id FROM trainee WHERE gid = 't-1'`).pluck().get()).toBe(1);
+      // The same code from another office is taken; from the same office it is still refused.
+      const insert = (gid: string, origin: string) => db.prepare(
+        `INSERT INTO training_plan(gid, code, enterprise_id, plan_type, occupation_code, occupation_name, target_level, planned_count, start_date, end_date,
+           rule_set_id, status, created_at, created_by, updated_at, updated_by, origin_office, row_version)
+         VALUES (?, '2026-学徒-0001', 1, 'apprentice', '6-18-02-04', '焊工', 'L4', 10, '2026-03-01', '2026-12-31', 1, 'declared', 't', 'admin', 't', 'admin', ?, 5)`,
+      ).run(gid, origin);
+      insert('p-2', '140581');
+      expect(() => insert('p-3', '140525')).toThrow(/UNIQUE/);
+      // Migration 6's triggers came back with the rebuilt table, and foreign keys still hold.
+      db.prepare(`UPDATE training_plan SET note = 'x' WHERE gid = 'p-1'`).run();
+      expect(db.prepare(`SELECT row_version FROM training_plan WHERE gid = 'p-1'`).pluck().get()).toBeGreaterThan(plan.row_version);
+      expect(() => db.prepare(`DELETE FROM training_plan WHERE gid = 'p-1'`).run()).toThrow(/FOREIGN KEY/);
+      for (const t of ['training_plan', 'training_certificate', 'training_institution', 'exhibition_claim', 'exhibition_publicity_batch', 'exhibition_rule_set', 'town_rule_set']) {
+        expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck().get(t)).toMatch(/STRICT/);
+        expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?`).pluck().get(t)).toBeGreaterThanOrEqual(3);
+      }
+      expect(db.prepare('SELECT count(*) FROM exhibition_rule_set').pluck().get()).toBeGreaterThanOrEqual(5);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

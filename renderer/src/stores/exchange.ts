@@ -30,6 +30,10 @@ export const exchange = {
     runJob('exchange:consolidate', { files, ...o }, onProgress),
   submissions: (period: string) => call('exchange:submissions', { period }),
   packages: (limit = 500) => call('exchange:packages', { limit }),
+  summary: (i: OpInput<'exchange:summary'>) => call('exchange:summary', i),
+  exportSummary: async (i: OpInput<'exchange:summaryExport'>, onProgress: (p: JobProgress) => void): Promise<void> => {
+    await saveFile(await runJob('exchange:summaryExport', i, onProgress));
+  },
   notes: (i: { gid?: string; period?: string }) => call('exchange:notes', i),
   towns: () => call('town:list', {}),
   enterprises: (q: string) => call('enterprise:list', { q: q || undefined, pageSize: 30, sort: 'name', order: 'asc' }),

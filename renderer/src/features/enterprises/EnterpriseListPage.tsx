@@ -84,6 +84,18 @@ export function EnterpriseListPage() {
               options={s.counties.map((c) => ({ value: c.code, label: c.name }))}
             />
           )}
+          {s.counties.length > 1 && (
+            // 上报单位: the county whose report a consolidated record came from (not where the enterprise is registered).
+            <Select
+              allowClear
+              placeholder="上报单位"
+              aria-label="上报单位"
+              style={{ width: 160 }}
+              value={s.query.origin_office}
+              onChange={(v) => s.setQuery({ origin_office: v })}
+              options={s.counties.map((c) => ({ value: c.code, label: c.name }))}
+            />
+          )}
           <IndustrySelect style={{ width: 240 }} placeholder="行业" value={s.query.industry_code ?? null} onChange={(v) => s.setQuery({ industry_code: v ?? undefined })} />
           <Select
             allowClear
@@ -161,6 +173,9 @@ export function EnterpriseListPage() {
             ),
           },
           { title: '注册地', dataIndex: 'region_name', width: 100, render: (v: string | null, r) => v ?? r.region_code },
+          ...(s.counties.length > 1
+            ? [{ title: '上报单位', dataIndex: 'origin_office', width: 100, render: (v: string | null) => s.counties.find((c) => c.code === v)?.name ?? v ?? '—' }]
+            : []),
           { title: '行业', dataIndex: 'industry_name', ellipsis: true, render: (v: string | null, r) => (r.industry_code ? `${r.industry_code} ${v ?? ''}` : '') },
           { title: '规模', dataIndex: 'scale', width: 70, render: (v: 'above' | 'below') => SCALE[v] },
           {

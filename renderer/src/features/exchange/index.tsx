@@ -5,6 +5,7 @@ import { ExportPage } from './ExportPage';
 import { ImportPage } from './ImportPage';
 import { SubmissionsPage } from './SubmissionsPage';
 import { PackagesPage } from './PackagesPage';
+import { SummaryPage } from './SummaryPage';
 import { ChasePrint } from './ChasePrint';
 
 export const exchangeArea: FeatureArea = {
@@ -17,6 +18,7 @@ export const exchangeArea: FeatureArea = {
       { key: '/exchange/export', label: '上报/导出' },
       { key: '/exchange/import', label: '装入数据包' },
       { key: '/exchange/submissions', label: '报送情况' },
+      { key: '/exchange/summary', label: '分单位汇总' },
       { key: '/exchange/packages', label: '包记录' },
       { key: '/exchange/keys', label: '本单位密钥' },
     ],
@@ -25,6 +27,7 @@ export const exchangeArea: FeatureArea = {
     { pattern: '/exchange/export', render: () => <ExportPage /> },
     { pattern: '/exchange/import', render: () => <ImportPage /> },
     { pattern: '/exchange/submissions', render: () => <SubmissionsPage /> },
+    { pattern: '/exchange/summary', render: () => <SummaryPage /> },
     { pattern: '/exchange/packages', render: () => <PackagesPage /> },
     { pattern: '/exchange/keys', render: () => <KeysPage /> },
     { pattern: '/print/exchange/chase/:period', bare: true, render: (p) => <ChasePrint period={p.period!} /> },

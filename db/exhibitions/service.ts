@@ -15,7 +15,7 @@ import { assertNotSanctioned, registerRecoveryHandler, type SanctionRow } from '
 import { fmtYuan } from './money.js';
 import {
   BOOTH_LINKED, calculateBatch, calculateClaim, deadlineFor, fairEligibility, ITEM_TYPE_LABEL, MATERIAL_LABEL, MATERIALS,
-  ruleTableToInput, subsidyYearOf, type BatchClaim, type CalcResult, type Material, type RuleTable,
+  ruleTableToInput, subsidyYearOf, typeConsumption, type BatchClaim, type CalcResult, type Material, type RuleTable,
 } from './rules.js';
 import * as q from './queries.js';
 import {
@@ -266,22 +266,43 @@ function recalcForRuleSet(ctx: Ctx, ruleSetId: number) {
   return recalcClaims(ctx, claims);
 }
 
-function recalcClaims(ctx: Ctx, claims: CalcClaimRow[]): Array<{ claim: CalcClaimRow; before: number; after: number }> {
-  if (claims.length === 0) return [];
-  const undecided = claims.filter((c) => frozenFen(c) === null).map((c) => c.id);
+const hasTypeAnnualCap = (r: RuleTable) => r.type_caps.some((c) => c.annual_cap_fen != null);
+
+/**
+ * The claims as the batch calculation wants them. `unfreeze` calculates that one claim afresh even if approved
+ * (to show the live figures of one claim). A frozen claim's share of each type's annual cap is read from its
+ * stored calculation, only when some rule table in play has such a cap.
+ */
+function buildBatch(ctx: Ctx, claims: CalcClaimRow[], unfreeze: number | null = null): { batch: BatchClaim[]; rulesCache: Map<number, q.LoadedRules> } {
+  const frozenOf = (c: CalcClaimRow) => (c.id === unfreeze ? null : frozenFen(c));
+  const undecided = claims.filter((c) => frozenOf(c) === null).map((c) => c.id);
   const { booths, items } = q.boothsAndItemsFor(ctx.db, undecided);
   const rulesCache = new Map<number, q.LoadedRules>();
   const fairCache = new Map<number, FairRow>();
+  for (const c of claims) if (!rulesCache.has(c.rule_set_id)) rulesCache.set(c.rule_set_id, q.latestRules(ctx.db, c.rule_set_id));
+  const typeCaps = [...rulesCache.values()].some((r) => hasTypeAnnualCap(r.rules));
+  const storedCalc = ctx.db.prepare('SELECT calc_json FROM exhibition_claim WHERE id = ?').pluck();
   const batch: BatchClaim[] = claims.map((c) => {
-    let r = rulesCache.get(c.rule_set_id);
-    if (!r) rulesCache.set(c.rule_set_id, (r = q.latestRules(ctx.db, c.rule_set_id)));
+    const r = rulesCache.get(c.rule_set_id)!;
     let f = fairCache.get(c.fair_id);
     if (!f) fairCache.set(c.fair_id, (f = q.fairById(ctx.db, c.fair_id)));
+    const frozen = frozenOf(c);
+    let frozenTypes: BatchClaim['frozen_type_fen'];
+    if (typeCaps && frozen) {
+      const json = storedCalc.get(c.id) as string | null;
+      if (json) frozenTypes = typeConsumption(JSON.parse(json) as CalcResult);
+    }
     return {
       id: c.id, rules: r.rules, enterprise_id: c.enterprise_id, subsidy_year: c.subsidy_year, live: isLive(c.status),
-      frozen_fen: frozenFen(c), ...calcInputOf(c, f, booths.get(c.id) ?? [], items.get(c.id) ?? []),
+      frozen_fen: frozen, frozen_type_fen: frozenTypes, ...calcInputOf(c, f, booths.get(c.id) ?? [], items.get(c.id) ?? []),
     };
   });
+  return { batch, rulesCache };
+}
+
+function recalcClaims(ctx: Ctx, claims: CalcClaimRow[]): Array<{ claim: CalcClaimRow; before: number; after: number }> {
+  if (claims.length === 0) return [];
+  const { batch, rulesCache } = buildBatch(ctx, claims);
   const results = calculateBatch(batch, { explain: false });
   const upd = ctx.db.prepare('UPDATE exhibition_claim SET calc_fen = ?, calc_rule_version = ? WHERE id = ?');
   const out: Array<{ claim: CalcClaimRow; before: number; after: number }> = [];
@@ -317,6 +338,12 @@ function consumedBefore(ctx: Ctx, c: ClaimRow): number {
 
 function liveCalc(ctx: Ctx, c: ClaimRow): { result: CalcResult; version: number; set: RuleSetRow } {
   const l = q.latestRules(ctx.db, c.rule_set_id);
+  if (hasTypeAnnualCap(l.rules)) {
+    // A type's annual cap needs each earlier claim's share per type, which only their own calculation gives:
+    // calculate the enterprise's year in order, as recalculation does, with this claim explained.
+    const { batch } = buildBatch(ctx, q.claimsOfEnterpriseYear(ctx.db, c.enterprise_id, c.subsidy_year), c.id);
+    return { result: calculateBatch(batch, { explain: true, only: c.id }).get(c.id)!, version: l.version, set: l.set };
+  }
   const fair = q.fairById(ctx.db, c.fair_id);
   const result = calculateClaim(l.rules, {
     ...calcInputOf(c, fair, q.boothsOf(ctx.db, c.id), q.itemsOf(ctx.db, c.id)),

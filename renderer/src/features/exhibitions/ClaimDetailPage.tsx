@@ -13,7 +13,7 @@ import { ClaimForm } from './ClaimForm';
 import { DATE_RULE, GOV_LEVEL_LABEL, MARKET_LABEL, PAYMENT_LABEL, SCOPE_LABEL, STATUS_COLOR, STATUS_LABEL, pct, today, yuan, yuanText, cstTime } from './labels';
 
 type Action = 'submit' | 'first_review' | 'second_review' | 'return' | 'reject' | 'approve';
-const CAP_KIND: Record<CapHit['kind'], string> = { booth: '每展位上限', item_type: '分项上限', fair: '单展上限', annual: '企业年度上限', stacking: '不得叠加超过实际费用' };
+const CAP_KIND: Record<CapHit['kind'], string> = { booth: '每展位上限', item_type: '分项上限', item_type_annual: '分项每年上限', fair: '单展上限', annual: '企业年度上限', stacking: '不得叠加超过实际费用' };
 
 export function ClaimDetailPage({ id }: { id: number }) {
   const s = useExhibitions();

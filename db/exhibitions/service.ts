@@ -11,7 +11,7 @@ import { uuidv7 } from '../ids.js';
 import { AppError, type FieldIssue } from '../result.js';
 import { parseInput } from '../validate.js';
 import { audit } from '../audit/audit.js';
-import { assertNotSanctioned, registerRecoveryHandler, type SanctionRow } from '../sanctions/service.js';
+import { assertNotSanctioned, registerRecoveryHandler, sanctionsInForce, type SanctionRow } from '../sanctions/service.js';
 import { fmtYuan } from './money.js';
 import {
   BOOTH_LINKED, calculateBatch, calculateClaim, deadlineFor, fairEligibility, ITEM_TYPE_LABEL, MATERIAL_LABEL, MATERIALS,
@@ -788,6 +788,7 @@ export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
         throw new AppError('PUBLICITY_RUNNING', `公示（${batch.batch_no}）到 ${batch.end_date} 结束，公示期满后才能批准`);
       }
       assertNotSanctioned(ctx, c.enterprise_id, '批准参展补贴', target, i.override_reason);
+      if (i.override_reason && sanctionsInForce(ctx, c.enterprise_id, t).length) detail.sanction_override_reason = i.override_reason;
     }
     if (i.action === 'return') set.return_comment = i.comment;
     if (i.action === 'reject') set.reject_reason = i.comment;
@@ -811,7 +812,8 @@ export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
       ctx.db.prepare('UPDATE exhibition_claim SET applied_fen = ? WHERE id = ?').run(after.calc_fen, c.id);
       detail.applied_fen = after.calc_fen;
     }
-    event(ctx, c.id, c.status, flow.to, i.comment);
+    const overrideNote = detail.sanction_override_reason ? `处理期内例外批准：${i.override_reason}` : null;
+    event(ctx, c.id, c.status, flow.to, [i.comment, overrideNote].filter(Boolean).join('；') || null);
     audit(ctx, `exhibition.claim_${i.action}`, 'exhibition_claim', c.id, { ...detail, comment: i.comment });
     return getClaim(ctx, c.id);
   })();
@@ -886,6 +888,7 @@ export function pay(ctx: Ctx, raw: unknown): ClaimDetail {
   if (i.pay_date > today(ctx)) throw validationError([{ field: 'pay_date', label: '拨付日期', message: '晚于今天' }]);
   return ctx.db.transaction(() => {
     assertNotSanctioned(ctx, c.enterprise_id, '拨付参展补贴', { entity: 'exhibition_claim', id: c.id }, i.override_reason);
+    const overridden = !!i.override_reason && sanctionsInForce(ctx, c.enterprise_id, today(ctx)).length > 0;
     const id = Number(
       ctx.db
         .prepare(`INSERT INTO exhibition_payment(gid, claim_id, kind, entry_date, amount_fen, voucher_no, note, created_at, created_by) VALUES (?, ?, 'payment', ?, ?, ?, ?, ?, ?)`)
@@ -894,9 +897,12 @@ export function pay(ctx: Ctx, raw: unknown): ClaimDetail {
     const full = paid + i.amount_yuan === c.approved_fen;
     if (full) {
       ctx.db.prepare(`UPDATE exhibition_claim SET status = 'paid', updated_at = ?, updated_by = ? WHERE id = ?`).run(now(ctx), ctx.actor.username, c.id);
-      event(ctx, c.id, 'approved', 'paid', `拨付 ${fmtYuan(i.amount_yuan)} 元，凭证 ${i.voucher_no}`);
+      event(ctx, c.id, 'approved', 'paid', `拨付 ${fmtYuan(i.amount_yuan)} 元，凭证 ${i.voucher_no}${overridden ? `；处理期内例外拨付：${i.override_reason}` : ''}`);
     }
-    audit(ctx, 'exhibition.payment', 'exhibition_claim', c.id, { payment_id: id, claim_no: c.claim_no, amount_fen: i.amount_yuan, voucher_no: i.voucher_no, date: i.pay_date, fully_paid: full });
+    audit(ctx, 'exhibition.payment', 'exhibition_claim', c.id, {
+      payment_id: id, claim_no: c.claim_no, amount_fen: i.amount_yuan, voucher_no: i.voucher_no, date: i.pay_date, fully_paid: full,
+      ...(overridden ? { sanction_override_reason: i.override_reason } : {}),
+    });
     return getClaim(ctx, c.id);
   })();
 }

@@ -9,6 +9,7 @@ import { verifyAudit } from '../../db/audit/audit.js';
 import { AppError } from '../../db/result.js';
 import * as svc from '../../db/exhibitions/service.js';
 import * as reports from '../../db/exhibitions/reports.js';
+import { exhibitionOperations } from '../../db/exhibitions/api.js';
 import { exportClaims, importClaims, CLAIM_COLUMNS } from '../../db/exhibitions/excel.js';
 import { seedDemoExhibitions, DEMO_PDF, DEMO_PNG } from '../../db/exhibitions/seed.js';
 import { writeWorkbook } from '../../db/excel/write.js';
@@ -221,6 +222,48 @@ describe('sanctions', () => {
     clock.set('2027-03-01T02:00:00Z');
     expect(svc.pay(c(REVIEWER), { claim_id: id, pay_date: '2027-03-01', amount_yuan: '15000', voucher_no: 'P' }).claim.status).toBe('paid');
     void s;
+  });
+
+  it('only an administrator overrides a sanction at approval and payment, through the ops, with the reason audited', async () => {
+    const { c, claim, item, ent, attach, db } = setup();
+    const e = ent(1);
+    const id = claim(e, [item('30000')]).claim.id;
+    attach(id);
+    svc.transition(c(CLERK), { claim_id: id, action: 'submit' });
+    svc.transition(c(REVIEWER), { claim_id: id, action: 'first_review' });
+    svc.transition(c(REVIEWER), { claim_id: id, action: 'second_review' });
+    svc.publish(c(REVIEWER), { claim_ids: [id], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
+    const s = createSanction(c(), { enterprise_id: e, kind: 'bar_applications', start_date: '2026-03-01', end_date: '2027-02-28', doc_no: '泽工信〔2026〕9号', reason: '虚报材料' });
+    const reason = '处理前已完成公示，经局务会研究同意';
+    const run = <K extends 'exhibition:transition' | 'exhibition:pay'>(actor: typeof ADMIN, name: K, input: Parameters<(typeof exhibitionOperations)[K]['run']>[1]) =>
+      aerr(async () => (exhibitionOperations[name].run as (ctx: unknown, i: unknown) => unknown)({ ...c(actor), progress: () => {} }, input));
+    const approve = { claim_id: id, action: 'approve' as const, override_reason: reason };
+    expect((await run(CLERK, 'exhibition:transition', approve)).code).toBe('FORBIDDEN');
+    const byReviewer = await run(REVIEWER, 'exhibition:transition', approve);
+    expect([byReviewer.code, byReviewer.message]).toEqual(['FORBIDDEN', expect.stringContaining('只有管理员可以例外批准参展补贴')]);
+    expect((await run(ADMIN, 'exhibition:transition', { claim_id: id, action: 'approve' })).code).toBe('SANCTIONED');
+    expect(svc.getClaim(c(), id).claim.status).toBe('publicity');
+    const overrides = () => db.prepare(`SELECT entity_id, json_extract(detail, '$.what'), json_extract(detail, '$.reason') FROM audit_log WHERE action = 'sanction.override' ORDER BY seq`).raw().all();
+    expect(overrides()).toEqual([]);
+
+    const approved = await exhibitionOperations['exhibition:transition'].run({ ...c(ADMIN), progress: () => {} }, approve);
+    expect(approved.claim.status).toBe('approved');
+    expect(approved.events.some((ev) => ev.comment?.includes(reason))).toBe(true);
+    const pay = { claim_id: id, pay_date: '2026-03-01', amount_yuan: '15000', voucher_no: 'P1', override_reason: reason };
+    expect((await run(CLERK, 'exhibition:pay', pay)).code).toBe('FORBIDDEN');
+    expect((await run(REVIEWER, 'exhibition:pay', pay)).code).toBe('FORBIDDEN');
+    expect((await run(ADMIN, 'exhibition:pay', { ...pay, override_reason: null })).code).toBe('SANCTIONED');
+    expect(db.prepare('SELECT count(*) FROM exhibition_payment').pluck().get()).toBe(0);
+    const paid = await exhibitionOperations['exhibition:pay'].run({ ...c(ADMIN), progress: () => {} }, pay);
+    expect(paid.claim.status).toBe('paid');
+
+    expect(overrides()).toEqual([[String(s.id), '批准参展补贴', reason], [String(s.id), '拨付参展补贴', reason]]);
+    const claimAudit = db
+      .prepare(`SELECT action, actor, json_extract(detail, '$.sanction_override_reason') FROM audit_log WHERE entity = 'exhibition_claim' AND action IN ('exhibition.claim_approve', 'exhibition.payment') ORDER BY seq`)
+      .raw()
+      .all();
+    expect(claimAudit).toEqual([['exhibition.claim_approve', 'admin', reason], ['exhibition.payment', 'admin', reason]]);
+    expect(verifyAudit(db).ok).toBe(true);
   });
 
   it('a 收回资金 sanction on a paid claim writes the recovery entry; more than was paid is refused', () => {

@@ -62,6 +62,7 @@ export const exhibitionOperations = {
       return toFile(r.fileName, r.bytes);
     },
   }),
+  'exhibition:claimTemplate': op({ access: 'clerk', run: async (): Promise<FileOutput> => toFile('参展补贴申请导入模板.xlsx', await excel.claimTemplate()) }),
   'exhibition:import': op({
     access: 'clerk',
     job: true,

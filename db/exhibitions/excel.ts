@@ -39,6 +39,17 @@ export const CLAIM_COLUMNS: ColumnSpec[] = [
   { key: 'approved', header: '批准金额(元)' },
   { key: 'paid', header: '已拨付(元)' },
 ];
+const NOTES = [
+  '参展补贴申请导入说明（县域产业台账）',
+  '1. 每行一项费用；同一申请的多行填写相同的「申请编号」，企业、展会、申请日期各行须一致。',
+  '2. 企业须已在企业库登记（按统一社会信用代码匹配）；展会须已登记（按展会名称匹配，同名时填写展会开始日期）。',
+  `3. 费用类型：${ITEM_TYPES.map((t) => ITEM_TYPE_LABEL[t]).join('、')}。展位类费用（展位费、特装费、搭建费）填写所属展位号、面积和类型。`,
+  '4. 金额以元为单位，最多两位小数；支付方式填 转账、现金 或 其他（现金支付不予补贴）。',
+  '5. 日期填 YYYY-MM-DD（如 2026-02-20）；大型展品回运费填体积和重量；同一费用已获其他补贴的，填写已获金额。',
+  '6. 带 * 的列必填。导入为“全部或全不”：任何一行有错误则不导入任何数据，并给出逐行错误报告；导入的申请为草稿。',
+  '7. 导出文件中「状态」及以后各列为参考信息，导入时忽略。',
+];
+
 const HEADER = Object.fromEntries(CLAIM_COLUMNS.map((c) => [c.key, c.header])) as Record<string, string>;
 const IMPORTED = CLAIM_COLUMNS.slice(0, 19);
 
@@ -203,6 +214,25 @@ export async function importClaims(
   return { claims: prepared.length, items: rows.length, claim_nos: claimNos };
 }
 
+/** The empty import sheet: exactly the columns importClaims reads, with drop-downs and the 填写说明 sheet. */
+export async function claimTemplate(): Promise<Buffer> {
+  const idx = (key: string) => IMPORTED.findIndex((c) => c.key === key);
+  return writeWorkbook(
+    [{
+      name: '参展补贴申请',
+      columns: IMPORTED.map((c) => ({ header: c.header, required: c.required, kind: 'text' as const, width: 18 })),
+      rows: [],
+      lists: {
+        [idx('agent')]: ['是', '否'],
+        [idx('booth_kind')]: ['标准', '特装'],
+        [idx('item_type')]: ITEM_TYPES.map((t) => ITEM_TYPE_LABEL[t]),
+        [idx('payment')]: ['转账', '现金', '其他'],
+      },
+    }],
+    { name: '填写说明', lines: NOTES },
+  );
+}
+
 /** All claims of a year, one row per item, in the import's columns (plus status and amounts). */
 export async function exportClaims(ctx: Ctx, year: number): Promise<{ fileName: string; bytes: Buffer; count: number }> {
   const claims = ctx.db
@@ -241,18 +271,7 @@ export async function exportClaims(ctx: Ctx, year: number): Promise<{ fileName: 
   };
   const bytes = await writeWorkbook(
     [{ name: '参展补贴申请', columns: CLAIM_COLUMNS.map((c) => ({ header: c.header, required: c.required, kind: 'text' as const, width: 18 })), rows: rows() }],
-    {
-      name: '填写说明',
-      lines: [
-        '参展补贴申请导入说明（县域产业台账）',
-        '1. 每行一项费用；同一申请的多行填写相同的「申请编号」，企业、展会、申请日期各行须一致。',
-        '2. 企业须已在企业库登记（按统一社会信用代码匹配）；展会须已登记（按展会名称匹配，同名时填写展会开始日期）。',
-        `3. 费用类型：${ITEM_TYPES.map((t) => ITEM_TYPE_LABEL[t]).join('、')}。展位类费用（展位费、特装费、搭建费）填写所属展位号、面积和类型。`,
-        '4. 金额以元为单位，最多两位小数；支付方式填 转账、现金 或 其他（现金支付不予补贴）。',
-        '5. 导入为“全部或全不”：任何一行有错误则不导入任何数据，并给出逐行错误报告；导入的申请为草稿。',
-        '6. 「状态」及以后各列为导出时的参考信息，导入时忽略。',
-      ],
-    },
+    { name: '填写说明', lines: NOTES },
   );
   return { fileName: `参展补贴申请-${year}-${isoDate(ctx.clock.now())}.xlsx`, bytes, count: claims.length };
 }

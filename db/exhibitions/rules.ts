@@ -72,7 +72,11 @@ export interface RuleTable {
   /** Booth caps apply per unit of this area (北京: 30000 元 per 9 m²); null: per booth. */
   booth_cap_area_unit_m2: number | null;
   max_booths_per_fair: number | null;
-  type_caps: Array<{ type: ItemType; cap_fen: number }>;
+  /**
+   * Caps per item type: per fair (cap_fen) and per enterprise per year across all its claims (annual_cap_fen,
+   * 吉林: 运输费 ≤ 1 万 per fair and ≤ 5 万 per year). Versions stored before the annual column lack it: null.
+   */
+  type_caps: Array<{ type: ItemType; cap_fen: number | null; annual_cap_fen?: number | null }>;
   fair_cap_fen: number | null;
   annual_cap_fen: number | null;
   cash_allowed: boolean;
@@ -105,7 +109,9 @@ export const ruleTableInput = z
       .min(1, '至少一档（从第 1 个展位起）'),
     booth_cap_area_unit_m2: positiveQuantity('m²').nullable().default(null),
     max_booths_per_fair: z.number().int('应为整数').min(1, '至少 1 个').nullable().default(null),
-    type_caps: z.array(z.object({ type: z.enum(ITEM_TYPES, { error: '未知的费用类型' }), cap_yuan: optionalYuan })).default([]),
+    type_caps: z
+      .array(z.object({ type: z.enum(ITEM_TYPES, { error: '未知的费用类型' }), cap_yuan: optionalYuan, annual_cap_yuan: optionalYuan.default(null) }))
+      .default([]),
     fair_cap_yuan: optionalYuan,
     annual_cap_yuan: optionalYuan,
     cash_allowed: z.boolean().default(false),
@@ -148,10 +154,17 @@ export const ruleTableInput = z
       capTypes.add(c.type);
       if (!seenTypes.has(c.type)) issue(['type_caps', i, 'type'], `「${ITEM_TYPE_LABEL[c.type]}」不在补贴范围内，不能设上限`);
       if (BOOTH_LINKED.has(c.type)) issue(['type_caps', i, 'type'], `「${ITEM_TYPE_LABEL[c.type]}」属展位类费用，请用每展位上限`);
-      if (c.cap_yuan === null) issue(['type_caps', i, 'cap_yuan'], '必填');
+      if (c.cap_yuan === null && c.annual_cap_yuan === null) issue(['type_caps', i, 'cap_yuan'], '必填（每展上限或每年上限至少填一项）');
       else if (c.cap_yuan === 0) issue(['type_caps', i, 'cap_yuan'], '上限为 0 等于不补贴，请改为从补贴范围中去掉');
-      else if (r.fair_cap_yuan !== null && c.cap_yuan > r.fair_cap_yuan) {
+      else if (c.cap_yuan !== null && r.fair_cap_yuan !== null && c.cap_yuan > r.fair_cap_yuan) {
         issue(['type_caps', i, 'cap_yuan'], `「${ITEM_TYPE_LABEL[c.type]}」上限 ${fmtYuan(c.cap_yuan)} 元高于单展上限 ${fmtYuan(r.fair_cap_yuan)} 元，两者矛盾`);
+      }
+      const a = c.annual_cap_yuan;
+      if (a === 0) issue(['type_caps', i, 'annual_cap_yuan'], '上限为 0 等于不补贴，请改为从补贴范围中去掉');
+      else if (a !== null && c.cap_yuan !== null && c.cap_yuan > a) {
+        issue(['type_caps', i, 'annual_cap_yuan'], `「${ITEM_TYPE_LABEL[c.type]}」每年上限 ${fmtYuan(a)} 元低于每展上限 ${fmtYuan(c.cap_yuan)} 元，两者矛盾`);
+      } else if (a !== null && r.annual_cap_yuan !== null && a > r.annual_cap_yuan) {
+        issue(['type_caps', i, 'annual_cap_yuan'], `「${ITEM_TYPE_LABEL[c.type]}」每年上限 ${fmtYuan(a)} 元高于企业年度上限 ${fmtYuan(r.annual_cap_yuan)} 元，两者矛盾`);
       }
     });
     if (r.fair_cap_yuan !== null && r.annual_cap_yuan !== null && r.fair_cap_yuan > r.annual_cap_yuan) {
@@ -174,7 +187,8 @@ export const ruleTableInput = z
       })),
       booth_cap_area_unit_m2: r.booth_cap_area_unit_m2,
       max_booths_per_fair: r.max_booths_per_fair,
-      type_caps: r.type_caps.map((c) => ({ type: c.type, cap_fen: c.cap_yuan! })),
+      // The annual column is written only when set, so tables without it store exactly what earlier versions stored.
+      type_caps: r.type_caps.map((c) => ({ type: c.type, cap_fen: c.cap_yuan, ...(c.annual_cap_yuan !== null ? { annual_cap_fen: c.annual_cap_yuan } : {}) })),
       fair_cap_fen: r.fair_cap_yuan,
       annual_cap_fen: r.annual_cap_yuan,
       cash_allowed: r.cash_allowed,
@@ -211,7 +225,7 @@ export function ruleTableToInput(r: RuleTable): RuleTableInput {
     })),
     booth_cap_area_unit_m2: r.booth_cap_area_unit_m2,
     max_booths_per_fair: r.max_booths_per_fair,
-    type_caps: r.type_caps.map((c) => ({ type: c.type, cap_yuan: fenToYuanText(c.cap_fen) })),
+    type_caps: r.type_caps.map((c) => ({ type: c.type, cap_yuan: y(c.cap_fen), annual_cap_yuan: y(c.annual_cap_fen ?? null) })),
     fair_cap_yuan: y(r.fair_cap_fen),
     annual_cap_yuan: y(r.annual_cap_fen),
     cash_allowed: r.cash_allowed,
@@ -289,6 +303,8 @@ export interface CalcInput {
   items: CalcItem[];
   /** What the enterprise's other claims of the same year already take from the annual cap. */
   annual_consumed_fen: number;
+  /** Per item type, what those claims already take from the type's annual cap (absent: nothing). */
+  annual_type_consumed_fen?: Partial<Record<ItemType, number>>;
 }
 
 export interface ItemLine {
@@ -317,7 +333,7 @@ export interface BoothLine {
   after_fen: number;
 }
 export interface CapHit {
-  kind: 'booth' | 'item_type' | 'fair' | 'annual' | 'stacking';
+  kind: 'booth' | 'item_type' | 'item_type_annual' | 'fair' | 'annual' | 'stacking';
   label: string;
   cap_fen: number;
   before_fen: number;
@@ -330,7 +346,14 @@ export interface CalcResult {
   ratio_reason: string;
   items: ItemLine[];
   booths: BoothLine[];
-  type_totals: Array<{ type: ItemType; label: string; subtotal_fen: number; cap_fen: number | null; cut_fen: number; after_fen: number }>;
+  /**
+   * Per non-booth item type: the subsidy, the per-fair cap, then the type's annual cap across the enterprise's
+   * claims of the year. after_fen is what this claim takes from that annual cap.
+   */
+  type_totals: Array<{
+    type: ItemType; label: string; subtotal_fen: number; cap_fen: number | null; cut_fen: number;
+    annual_cap_fen: number | null; annual_consumed_fen: number; annual_cut_fen: number; after_fen: number;
+  }>;
   caps: CapHit[];
   total_cost_fen: number;
   eligible_cost_fen: number;
@@ -358,11 +381,20 @@ function tierFor(rules: RuleTable, position: number): BoothTier {
 }
 
 /** Lookups derived from a rule table once, not once per claim (recalculating 50,000 claims shares one table). */
-const derivedCache = new WeakMap<RuleTable, { eligible: Set<ItemType>; typeCap: Map<ItemType, number>; earliest: Map<string, string> }>();
+const derivedCache = new WeakMap<
+  RuleTable,
+  { eligible: Set<ItemType>; typeCap: Map<ItemType, number>; typeAnnualCap: Map<ItemType, number>; earliest: Map<string, string> }
+>();
 function derived(rules: RuleTable) {
   let d = derivedCache.get(rules);
   if (!d) {
-    d = { eligible: new Set(rules.eligible_types), typeCap: new Map(rules.type_caps.map((c) => [c.type, c.cap_fen])), earliest: new Map() };
+    const typeCap = new Map<ItemType, number>();
+    const typeAnnualCap = new Map<ItemType, number>();
+    for (const c of rules.type_caps) {
+      if (c.cap_fen !== null) typeCap.set(c.type, c.cap_fen);
+      if (c.annual_cap_fen != null) typeAnnualCap.set(c.type, c.annual_cap_fen);
+    }
+    d = { eligible: new Set(rules.eligible_types), typeCap, typeAnnualCap, earliest: new Map() };
     derivedCache.set(rules, d);
   }
   return d;
@@ -483,13 +515,32 @@ export function calculateClaim(rules: RuleTable, input: CalcInput, opts: { expla
   const typeTotals: CalcResult['type_totals'] = [];
   for (const [type, subtotal] of typeSub) {
     const cap = typeCapOf.get(type) ?? null;
-    const after = cap !== null && subtotal > cap ? cap : subtotal;
+    const perFair = cap !== null && subtotal > cap ? cap : subtotal;
     const label = ITEM_TYPE_LABEL[type];
-    typeTotals.push({ type, label, subtotal_fen: subtotal, cap_fen: cap, cut_fen: subtotal - after, after_fen: after });
-    if (after < subtotal) {
-      caps.push({ kind: 'item_type', label: `「${label}」分项上限`, cap_fen: cap!, before_fen: subtotal, cut_fen: subtotal - after });
-      if (explain) lines.push(`「${label}」补贴 ${fmtYuan(subtotal)} 元，超过分项上限 ${fmtYuan(cap!)} 元，核减 ${fmtYuan(subtotal - after)} 元`);
+    if (perFair < subtotal) {
+      caps.push({ kind: 'item_type', label: `「${label}」分项上限`, cap_fen: cap!, before_fen: subtotal, cut_fen: subtotal - perFair });
+      if (explain) lines.push(`「${label}」补贴 ${fmtYuan(subtotal)} 元，超过分项上限 ${fmtYuan(cap!)} 元，核减 ${fmtYuan(subtotal - perFair)} 元`);
     }
+    // The type's annual cap is shared by the enterprise's claims of the year: what the others took comes off first.
+    const annualCap = d.typeAnnualCap.get(type) ?? null;
+    const typeConsumed = input.annual_type_consumed_fen?.[type] ?? 0;
+    let after = perFair;
+    if (annualCap !== null) {
+      const room = Math.max(0, annualCap - typeConsumed);
+      if (after > room) {
+        caps.push({ kind: 'item_type_annual', label: `「${label}」每年上限`, cap_fen: room, before_fen: perFair, cut_fen: perFair - room });
+        after = room;
+      }
+      if (explain) lines.push(
+        `「${label}」每年上限 ${fmtYuan(annualCap)} 元，本年其他申请已用 ${fmtYuan(typeConsumed)} 元，剩余 ${fmtYuan(room)} 元` +
+          (after < perFair ? `，本申请 ${fmtYuan(perFair)} 元核减 ${fmtYuan(perFair - after)} 元` : '') +
+          `；本申请计入 ${fmtYuan(after)} 元后剩余 ${fmtYuan(room - after)} 元`,
+      );
+    }
+    typeTotals.push({
+      type, label, subtotal_fen: subtotal, cap_fen: cap, cut_fen: subtotal - perFair,
+      annual_cap_fen: annualCap, annual_consumed_fen: typeConsumed, annual_cut_fen: perFair - after, after_fen: after,
+    });
     fairTotal += after;
   }
 
@@ -544,7 +595,7 @@ export function calculateClaim(rules: RuleTable, input: CalcInput, opts: { expla
 // ---------------------------------------------------------------------------------------------------------
 // Many claims at once: the annual cap is shared by an enterprise's claims of one year, consumed in claim order.
 
-export interface BatchClaim extends Omit<CalcInput, 'annual_consumed_fen'> {
+export interface BatchClaim extends Omit<CalcInput, 'annual_consumed_fen' | 'annual_type_consumed_fen'> {
   id: number;
   rules: RuleTable;
   enterprise_id: number;
@@ -553,26 +604,58 @@ export interface BatchClaim extends Omit<CalcInput, 'annual_consumed_fen'> {
   live: boolean;
   /** Approved or paid claims keep their frozen amount; they consume the cap but are not recalculated. */
   frozen_fen: number | null;
+  /** What a frozen claim took from each type's annual cap (its stored type_totals' after_fen). */
+  frozen_type_fen?: Partial<Record<ItemType, number>>;
+}
+
+/**
+ * What a claim takes from each item type's annual cap: the type's subsidy after its per-fair and per-year caps.
+ * The whole-claim caps (单展, 企业年度) that may cut the claim afterwards are not spread back over the types.
+ */
+export function typeConsumption(r: Pick<CalcResult, 'type_totals'>): Partial<Record<ItemType, number>> {
+  const out: Partial<Record<ItemType, number>> = {};
+  for (const t of r.type_totals) if (t.after_fen > 0) out[t.type] = (out[t.type] ?? 0) + t.after_fen;
+  return out;
+}
+
+function addTypes(into: Map<string, Partial<Record<ItemType, number>>>, k: string, add: Partial<Record<ItemType, number>>) {
+  let m = into.get(k);
+  if (!m) into.set(k, (m = {}));
+  for (const [t, v] of Object.entries(add) as Array<[ItemType, number]>) m[t] = (m[t] ?? 0) + v;
 }
 
 /** Calculates claims in id order, so each sees what the enterprise's earlier claims of the year consumed. */
-export function calculateBatch(claims: BatchClaim[], opts: { explain?: boolean } = {}): Map<number, CalcResult> {
+export function calculateBatch(claims: BatchClaim[], opts: { explain?: boolean; only?: number } = {}): Map<number, CalcResult> {
   const sorted = [...claims].sort((a, b) => a.id - b.id);
   const consumed = new Map<string, number>();
+  const typeConsumed = new Map<string, Partial<Record<ItemType, number>>>();
   // Frozen claims consume the cap whatever their position, because their amount can no longer move.
   for (const c of sorted) {
     if (c.frozen_fen !== null) {
       const k = `${c.enterprise_id}:${c.subsidy_year}`;
       consumed.set(k, (consumed.get(k) ?? 0) + c.frozen_fen);
+      if (c.frozen_type_fen) addTypes(typeConsumed, k, c.frozen_type_fen);
     }
   }
   const out = new Map<number, CalcResult>();
   for (const c of sorted) {
     if (c.frozen_fen !== null) continue;
+    // With `only`, the claims before it are worked out for what they consume, and only it is explained.
+    if (opts.only !== undefined && c.id > opts.only) break;
     const k = `${c.enterprise_id}:${c.subsidy_year}`;
-    const r = calculateClaim(c.rules, { fair: c.fair, claim_date: c.claim_date, booths: c.booths, items: c.items, annual_consumed_fen: consumed.get(k) ?? 0 }, opts);
+    const r = calculateClaim(
+      c.rules,
+      {
+        fair: c.fair, claim_date: c.claim_date, booths: c.booths, items: c.items, annual_consumed_fen: consumed.get(k) ?? 0,
+        annual_type_consumed_fen: typeConsumed.get(k),
+      },
+      { explain: opts.explain !== false && (opts.only === undefined || c.id === opts.only) },
+    );
     out.set(c.id, r);
-    if (c.live) consumed.set(k, (consumed.get(k) ?? 0) + r.result_fen);
+    if (c.live) {
+      consumed.set(k, (consumed.get(k) ?? 0) + r.result_fen);
+      if (r.type_totals.length) addTypes(typeConsumed, k, typeConsumption(r));
+    }
   }
   return out;
 }

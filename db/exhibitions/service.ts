@@ -12,11 +12,11 @@ import { uuidv7 } from '../ids.js';
 import { AppError, type FieldIssue } from '../result.js';
 import { parseInput } from '../validate.js';
 import { audit } from '../audit/audit.js';
-import { assertNotSanctioned, registerRecoveryHandler, type SanctionRow } from '../sanctions/service.js';
+import { assertNotSanctioned, registerRecoveryHandler, sanctionsInForce, type SanctionRow } from '../sanctions/service.js';
 import { fmtYuan } from './money.js';
 import {
   BOOTH_LINKED, calculateBatch, calculateClaim, deadlineFor, fairEligibility, ITEM_TYPE_LABEL, MATERIAL_LABEL, MATERIALS,
-  ruleTableToInput, subsidyYearOf, type BatchClaim, type CalcResult, type Material, type RuleTable,
+  ruleTableToInput, subsidyYearOf, typeConsumption, type BatchClaim, type CalcResult, type Material, type RuleTable,
 } from './rules.js';
 import * as q from './queries.js';
 import {
@@ -267,22 +267,43 @@ function recalcForRuleSet(ctx: Ctx, ruleSetId: number) {
   return recalcClaims(ctx, claims);
 }
 
-function recalcClaims(ctx: Ctx, claims: CalcClaimRow[]): Array<{ claim: CalcClaimRow; before: number; after: number }> {
-  if (claims.length === 0) return [];
-  const undecided = claims.filter((c) => frozenFen(c) === null).map((c) => c.id);
+const hasTypeAnnualCap = (r: RuleTable) => r.type_caps.some((c) => c.annual_cap_fen != null);
+
+/**
+ * The claims as the batch calculation wants them. `unfreeze` calculates that one claim afresh even if approved
+ * (to show the live figures of one claim). A frozen claim's share of each type's annual cap is read from its
+ * stored calculation, only when some rule table in play has such a cap.
+ */
+function buildBatch(ctx: Ctx, claims: CalcClaimRow[], unfreeze: number | null = null): { batch: BatchClaim[]; rulesCache: Map<number, q.LoadedRules> } {
+  const frozenOf = (c: CalcClaimRow) => (c.id === unfreeze ? null : frozenFen(c));
+  const undecided = claims.filter((c) => frozenOf(c) === null).map((c) => c.id);
   const { booths, items } = q.boothsAndItemsFor(ctx.db, undecided);
   const rulesCache = new Map<number, q.LoadedRules>();
   const fairCache = new Map<number, FairRow>();
+  for (const c of claims) if (!rulesCache.has(c.rule_set_id)) rulesCache.set(c.rule_set_id, q.latestRules(ctx.db, c.rule_set_id));
+  const typeCaps = [...rulesCache.values()].some((r) => hasTypeAnnualCap(r.rules));
+  const storedCalc = ctx.db.prepare('SELECT calc_json FROM exhibition_claim WHERE id = ?').pluck();
   const batch: BatchClaim[] = claims.map((c) => {
-    let r = rulesCache.get(c.rule_set_id);
-    if (!r) rulesCache.set(c.rule_set_id, (r = q.latestRules(ctx.db, c.rule_set_id)));
+    const r = rulesCache.get(c.rule_set_id)!;
     let f = fairCache.get(c.fair_id);
     if (!f) fairCache.set(c.fair_id, (f = q.fairById(ctx.db, c.fair_id)));
+    const frozen = frozenOf(c);
+    let frozenTypes: BatchClaim['frozen_type_fen'];
+    if (typeCaps && frozen) {
+      const json = storedCalc.get(c.id) as string | null;
+      if (json) frozenTypes = typeConsumption(JSON.parse(json) as CalcResult);
+    }
     return {
       id: c.id, rules: r.rules, enterprise_id: c.enterprise_id, subsidy_year: c.subsidy_year, live: isLive(c.status),
-      frozen_fen: frozenFen(c), ...calcInputOf(c, f, booths.get(c.id) ?? [], items.get(c.id) ?? []),
+      frozen_fen: frozen, frozen_type_fen: frozenTypes, ...calcInputOf(c, f, booths.get(c.id) ?? [], items.get(c.id) ?? []),
     };
   });
+  return { batch, rulesCache };
+}
+
+function recalcClaims(ctx: Ctx, claims: CalcClaimRow[]): Array<{ claim: CalcClaimRow; before: number; after: number }> {
+  if (claims.length === 0) return [];
+  const { batch, rulesCache } = buildBatch(ctx, claims);
   const results = calculateBatch(batch, { explain: false });
   const upd = ctx.db.prepare('UPDATE exhibition_claim SET calc_fen = ?, calc_rule_version = ? WHERE id = ?');
   const out: Array<{ claim: CalcClaimRow; before: number; after: number }> = [];
@@ -318,6 +339,12 @@ function consumedBefore(ctx: Ctx, c: ClaimRow): number {
 
 function liveCalc(ctx: Ctx, c: ClaimRow): { result: CalcResult; version: number; set: RuleSetRow } {
   const l = q.latestRules(ctx.db, c.rule_set_id);
+  if (hasTypeAnnualCap(l.rules)) {
+    // A type's annual cap needs each earlier claim's share per type, which only their own calculation gives:
+    // calculate the enterprise's year in order, as recalculation does, with this claim explained.
+    const { batch } = buildBatch(ctx, q.claimsOfEnterpriseYear(ctx.db, c.enterprise_id, c.subsidy_year), c.id);
+    return { result: calculateBatch(batch, { explain: true, only: c.id }).get(c.id)!, version: l.version, set: l.set };
+  }
   const fair = q.fairById(ctx.db, c.fair_id);
   const result = calculateClaim(l.rules, {
     ...calcInputOf(c, fair, q.boothsOf(ctx.db, c.id), q.itemsOf(ctx.db, c.id)),
@@ -762,6 +789,7 @@ export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
         throw new AppError('PUBLICITY_RUNNING', `公示（${batch.batch_no}）到 ${batch.end_date} 结束，公示期满后才能批准`);
       }
       assertNotSanctioned(ctx, c.enterprise_id, '批准参展补贴', target, i.override_reason);
+      if (i.override_reason && sanctionsInForce(ctx, c.enterprise_id, t).length) detail.sanction_override_reason = i.override_reason;
     }
     if (i.action === 'return') set.return_comment = i.comment;
     if (i.action === 'reject') set.reject_reason = i.comment;
@@ -785,7 +813,8 @@ export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
       ctx.db.prepare('UPDATE exhibition_claim SET applied_fen = ? WHERE id = ?').run(after.calc_fen, c.id);
       detail.applied_fen = after.calc_fen;
     }
-    event(ctx, c.id, c.status, flow.to, i.comment);
+    const overrideNote = detail.sanction_override_reason ? `处理期内例外批准：${i.override_reason}` : null;
+    event(ctx, c.id, c.status, flow.to, [i.comment, overrideNote].filter(Boolean).join('；') || null);
     audit(ctx, `exhibition.claim_${i.action}`, 'exhibition_claim', c.id, { ...detail, comment: i.comment });
     return getClaim(ctx, c.id);
   })();
@@ -860,6 +889,7 @@ export function pay(ctx: Ctx, raw: unknown): ClaimDetail {
   if (i.pay_date > today(ctx)) throw validationError([{ field: 'pay_date', label: '拨付日期', message: '晚于今天' }]);
   return ctx.db.transaction(() => {
     assertNotSanctioned(ctx, c.enterprise_id, '拨付参展补贴', { entity: 'exhibition_claim', id: c.id }, i.override_reason);
+    const overridden = !!i.override_reason && sanctionsInForce(ctx, c.enterprise_id, today(ctx)).length > 0;
     const id = Number(
       ctx.db
         .prepare(`INSERT INTO exhibition_payment(gid, claim_id, kind, entry_date, amount_fen, voucher_no, note, created_at, created_by) VALUES (?, ?, 'payment', ?, ?, ?, ?, ?, ?)`)
@@ -868,9 +898,12 @@ export function pay(ctx: Ctx, raw: unknown): ClaimDetail {
     const full = paid + i.amount_yuan === c.approved_fen;
     if (full) {
       ctx.db.prepare(`UPDATE exhibition_claim SET status = 'paid', updated_at = ?, updated_by = ? WHERE id = ?`).run(now(ctx), ctx.actor.username, c.id);
-      event(ctx, c.id, 'approved', 'paid', `拨付 ${fmtYuan(i.amount_yuan)} 元，凭证 ${i.voucher_no}`);
+      event(ctx, c.id, 'approved', 'paid', `拨付 ${fmtYuan(i.amount_yuan)} 元，凭证 ${i.voucher_no}${overridden ? `；处理期内例外拨付：${i.override_reason}` : ''}`);
     }
-    audit(ctx, 'exhibition.payment', 'exhibition_claim', c.id, { payment_id: id, claim_no: c.claim_no, amount_fen: i.amount_yuan, voucher_no: i.voucher_no, date: i.pay_date, fully_paid: full });
+    audit(ctx, 'exhibition.payment', 'exhibition_claim', c.id, {
+      payment_id: id, claim_no: c.claim_no, amount_fen: i.amount_yuan, voucher_no: i.voucher_no, date: i.pay_date, fully_paid: full,
+      ...(overridden ? { sanction_override_reason: i.override_reason } : {}),
+    });
     return getClaim(ctx, c.id);
   })();
 }

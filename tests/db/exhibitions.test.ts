@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { ADMIN, CLERK, REVIEWER, tempDir, testLedger } from '../helpers.js';
 import { createEnterprise } from '../../db/enterprises/service.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
@@ -9,6 +10,7 @@ import { verifyAudit } from '../../db/audit/audit.js';
 import { AppError } from '../../db/result.js';
 import * as svc from '../../db/exhibitions/service.js';
 import * as reports from '../../db/exhibitions/reports.js';
+import { exhibitionOperations } from '../../db/exhibitions/api.js';
 import { exportClaims, importClaims, CLAIM_COLUMNS } from '../../db/exhibitions/excel.js';
 import { seedDemoExhibitions, DEMO_PDF, DEMO_PNG } from '../../db/exhibitions/seed.js';
 import { writeWorkbook } from '../../db/excel/write.js';
@@ -223,6 +225,48 @@ describe('sanctions', () => {
     void s;
   });
 
+  it('only an administrator overrides a sanction at approval and payment, through the ops, with the reason audited', async () => {
+    const { c, claim, item, ent, attach, db } = setup();
+    const e = ent(1);
+    const id = claim(e, [item('30000')]).claim.id;
+    attach(id);
+    svc.transition(c(CLERK), { claim_id: id, action: 'submit' });
+    svc.transition(c(REVIEWER), { claim_id: id, action: 'first_review' });
+    svc.transition(c(REVIEWER), { claim_id: id, action: 'second_review' });
+    svc.publish(c(REVIEWER), { claim_ids: [id], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
+    const s = createSanction(c(), { enterprise_id: e, kind: 'bar_applications', start_date: '2026-03-01', end_date: '2027-02-28', doc_no: '泽工信〔2026〕9号', reason: '虚报材料' });
+    const reason = '处理前已完成公示，经局务会研究同意';
+    const run = <K extends 'exhibition:transition' | 'exhibition:pay'>(actor: typeof ADMIN, name: K, input: Parameters<(typeof exhibitionOperations)[K]['run']>[1]) =>
+      aerr(async () => (exhibitionOperations[name].run as (ctx: unknown, i: unknown) => unknown)({ ...c(actor), progress: () => {} }, input));
+    const approve = { claim_id: id, action: 'approve' as const, override_reason: reason };
+    expect((await run(CLERK, 'exhibition:transition', approve)).code).toBe('FORBIDDEN');
+    const byReviewer = await run(REVIEWER, 'exhibition:transition', approve);
+    expect([byReviewer.code, byReviewer.message]).toEqual(['FORBIDDEN', expect.stringContaining('只有管理员可以例外批准参展补贴')]);
+    expect((await run(ADMIN, 'exhibition:transition', { claim_id: id, action: 'approve' })).code).toBe('SANCTIONED');
+    expect(svc.getClaim(c(), id).claim.status).toBe('publicity');
+    const overrides = () => db.prepare(`SELECT entity_id, json_extract(detail, '$.what'), json_extract(detail, '$.reason') FROM audit_log WHERE action = 'sanction.override' ORDER BY seq`).raw().all();
+    expect(overrides()).toEqual([]);
+
+    const approved = await exhibitionOperations['exhibition:transition'].run({ ...c(ADMIN), progress: () => {} }, approve);
+    expect(approved.claim.status).toBe('approved');
+    expect(approved.events.some((ev) => ev.comment?.includes(reason))).toBe(true);
+    const pay = { claim_id: id, pay_date: '2026-03-01', amount_yuan: '15000', voucher_no: 'P1', override_reason: reason };
+    expect((await run(CLERK, 'exhibition:pay', pay)).code).toBe('FORBIDDEN');
+    expect((await run(REVIEWER, 'exhibition:pay', pay)).code).toBe('FORBIDDEN');
+    expect((await run(ADMIN, 'exhibition:pay', { ...pay, override_reason: null })).code).toBe('SANCTIONED');
+    expect(db.prepare('SELECT count(*) FROM exhibition_payment').pluck().get()).toBe(0);
+    const paid = await exhibitionOperations['exhibition:pay'].run({ ...c(ADMIN), progress: () => {} }, pay);
+    expect(paid.claim.status).toBe('paid');
+
+    expect(overrides()).toEqual([[String(s.id), '批准参展补贴', reason], [String(s.id), '拨付参展补贴', reason]]);
+    const claimAudit = db
+      .prepare(`SELECT action, actor, json_extract(detail, '$.sanction_override_reason') FROM audit_log WHERE entity = 'exhibition_claim' AND action IN ('exhibition.claim_approve', 'exhibition.payment') ORDER BY seq`)
+      .raw()
+      .all();
+    expect(claimAudit).toEqual([['exhibition.claim_approve', 'admin', reason], ['exhibition.payment', 'admin', reason]]);
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
   it('a 收回资金 sanction on a paid claim writes the recovery entry; more than was paid is refused', () => {
     const { c, claim, item, ent, attach, toApproved, db } = setup();
     const e = ent(1);
@@ -279,6 +323,31 @@ describe('attachments', () => {
 });
 
 describe('rule changes and the annual cap', () => {
+  it('a per-year cap on an item type is shared by the enterprise\'s claims, approved ones with their stored share', () => {
+    const { c, claim, item, ent, attach, rs } = setup();
+    svc.reviseRuleSet(c(), {
+      rule_set_id: rs.id, note: '运输费每展 ≤ 1 万、每年 ≤ 1.5 万',
+      rules: { ...RULES, annual_cap_yuan: null, multiple_claims_per_fair: true, type_caps: [{ type: 'transport', cap_yuan: '10000', annual_cap_yuan: '15000' }] },
+    });
+    const e = ent(1);
+    const transport = (no: string) => item('30000', { item_type: 'transport', invoice_no: no });
+    const first = claim(e, [transport('T1')]).claim.id; // 1,500,000 → per fair 1,000,000
+    attach(first);
+    svc.transition(c(CLERK), { claim_id: first, action: 'submit' });
+    const second = claim(e, [transport('T2')]).claim.id; // per fair 1,000,000, room 1,500,000 − 1,000,000 = 500,000
+    const calc = svc.getClaim(c(), second).calc;
+    expect(calc.result_fen).toBe(500_000);
+    expect(calc.caps.map((x) => [x.kind, x.cut_fen])).toEqual([['item_type', 500_000], ['item_type_annual', 500_000]]);
+    expect(calc.lines).toContain('「运输费」每年上限 15,000.00 元，本年其他申请已用 10,000.00 元，剩余 5,000.00 元，本申请 10,000.00 元核减 5,000.00 元；本申请计入 5,000.00 元后剩余 0.00 元');
+    svc.transition(c(REVIEWER), { claim_id: first, action: 'first_review' });
+    svc.transition(c(REVIEWER), { claim_id: first, action: 'second_review' });
+    svc.publish(c(REVIEWER), { claim_ids: [first], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
+    expect(svc.transition(c(REVIEWER), { claim_id: first, action: 'approve' }).claim.approved_fen).toBe(1_000_000);
+    // Approved, the first claim's 10,000 元 of transport still counts, read from its frozen calculation.
+    expect(svc.getClaim(c(), second).calc.result_fen).toBe(500_000);
+    expect(svc.listClaims(c(), { year: 2026 }).rows.find((r) => r.id === second)!.calc_fen).toBe(500_000);
+  });
+
   it('recalculates only claims not yet approved and returns before/after of each', () => {
     const { c, claim, item, ent, attach, toApproved, rs } = setup();
     const a = claim(ent(1), [item('10000')]).claim.id;
@@ -334,6 +403,36 @@ describe('Excel', () => {
     for (const [k, v] of Object.entries(over)) r[Number(k)] = v ?? null;
     return r;
   };
+  it('the import template has exactly the columns the import reads and a 填写说明 sheet; filled with two claims, it imports', async () => {
+    const { c, ent, db } = setup();
+    ent(1);
+    ent(2);
+    const [u1, u2] = db.prepare('SELECT uscc FROM enterprise ORDER BY id').pluck().all() as string[];
+    const file = await exhibitionOperations['exhibition:claimTemplate'].run({ ...c(CLERK), progress: () => {} }, undefined as never);
+    expect(file.fileName).toBe('参展补贴申请导入模板.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(file.dataBase64, 'base64') as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['参展补贴申请', '填写说明']);
+    const ws = wb.getWorksheet('参展补贴申请')!;
+    const headers = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(headers).toEqual(CLAIM_COLUMNS.slice(0, 19).map((col) => (col.required ? `${col.header}*` : col.header)));
+    expect(ws.rowCount).toBe(1);
+    expect(wb.getWorksheet('填写说明')!.getCell('A1').value).toBe('参展补贴申请导入说明（县域产业台账）');
+    // Filled as a user would: K1 with a booth fee and a transport item, K2 with one booth fee.
+    ws.addRow(['K1', u1, null, FAIR.name, '2026-02-10', '2026-02-20', '否', 'A01', '9', '标准', '展位费', '30000', 'F001', '2026-01-15', '转账', 'V1', null, null, null]);
+    ws.addRow(['K1', u1, null, FAIR.name, '2026-02-10', '2026-02-20', '否', null, null, null, '运输费', '1234.5', 'F002', '2026-01-16', '转账', 'V2', null, null, null]);
+    ws.addRow(['K2', u2, null, FAIR.name, null, '2026-02-21', '是', 'B07', '18', '特装', '特装费', '8000', 'F003', '2026-02-01', '其他', null, null, null, null]);
+    const filled = Buffer.from(await wb.xlsx.writeBuffer());
+    const r = await importClaims(c(CLERK), { fileName: '参展补贴申请导入模板.xlsx', bytes: filled });
+    expect(r).toEqual({ claims: 2, items: 3, claim_nos: ['CZ2026-0001', 'CZ2026-0002'] });
+    const rows = svc.listClaims(c(), { year: 2026 }).rows.sort((a, b) => a.id - b.id);
+    expect(rows.map((x) => [x.status, x.calc_fen])).toEqual([
+      ['draft', 1_500_000 + 61_725], // booth 3,000,000 × 50 % (cap 2,000,000 → 1,500,000 stays under) + transport 123,450 × 50 %
+      ['draft', 0], // 特装费 is outside this table's types
+    ]);
+    expect(svc.getClaim(c(), rows[1]!.id).claim.agent_used).toBe(1);
+  });
+
   it('imports claims with items all-or-nothing, naming each bad row; exports them back', async () => {
     const { c, ent, db } = setup();
     ent(1);

@@ -236,6 +236,8 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
     await shot(page, 'exh-09-sanction-blocks-payment');
     await modal.getByTestId('pay-error').getByText(/处于处理期内，不能拨付参展补贴/).waitFor();
     await expect(modal.getByTestId('pay-error').textContent()).resolves.toContain('泽工信罚〔2026〕9号');
+    // The administrator is offered the audited 例外说明; this test takes the other way out and lifts the sanction.
+    await modal.getByLabel(/例外说明/).waitFor();
     await shot(page, 'exh-09-sanction-blocks-payment');
     await modal.getByRole('button', { name: '取消' }).click();
     await modal.waitFor({ state: 'hidden' });

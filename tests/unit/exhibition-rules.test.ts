@@ -221,6 +221,67 @@ describe('annual cap across claims', () => {
   });
 });
 
+describe('per-year cap on an item type across claims (吉林: 运输费 ≤ 1 万 per fair, ≤ 5 万 per year)', () => {
+  // 50 % domestic; transport capped at 10,000 元 per fair and 25,000 元 per year across the enterprise's claims.
+  const r0 = rules({ type_caps: [{ type: 'transport', cap_yuan: '10000', annual_cap_yuan: '25000' }] });
+  const claim = (id: number, items: CalcItem[], over: Partial<BatchClaim> = {}): BatchClaim => ({
+    id, rules: r0, enterprise_id: 7, subsidy_year: 2026, live: true, frozen_fen: null, ...input(items), ...over,
+  });
+
+  it('takes the per-fair cap first, then what the earlier claims of the year left, and explains both', () => {
+    const out = calculateBatch([
+      claim(1, [item('booth_fee', 10000), item('transport', 30000)]), // 500,000 + (1,500,000 → fair cap 1,000,000)
+      claim(2, [item('transport', 16000.5)]), //                         1,600,050 × 50 % = 800,025, room 1,500,000
+      claim(3, [item('transport', 20000)]), //                           1,000,000, room 2,500,000 − 1,800,025 = 699,975
+      claim(4, [item('transport', 2000)], { live: false }), //           a draft: 100,000, room 0
+      claim(5, [item('transport', 2000)], { enterprise_id: 8 }), //      another enterprise: its own cap
+    ], { explain: true });
+    const c1 = out.get(1)!;
+    expect(c1.result_fen).toBe(1_500_000);
+    expect(c1.caps.map((c) => [c.kind, c.cut_fen])).toEqual([['item_type', 500_000]]);
+    expect(c1.type_totals[0]).toMatchObject({
+      type: 'transport', subtotal_fen: 1_500_000, cap_fen: 1_000_000, cut_fen: 500_000, annual_cap_fen: 2_500_000, annual_consumed_fen: 0,
+      annual_cut_fen: 0, after_fen: 1_000_000,
+    });
+    expect(out.get(2)!.result_fen).toBe(800_025);
+    expect(out.get(2)!.type_totals[0]).toMatchObject({ annual_consumed_fen: 1_000_000, after_fen: 800_025 });
+    const c3 = out.get(3)!;
+    expect(c3.result_fen).toBe(699_975);
+    expect(c3.caps).toEqual([{ kind: 'item_type_annual', label: '「运输费」每年上限', cap_fen: 699_975, before_fen: 1_000_000, cut_fen: 300_025 }]);
+    expect(c3.lines).toContain('「运输费」每年上限 25,000.00 元，本年其他申请已用 18,000.25 元，剩余 6,999.75 元，本申请 10,000.00 元核减 3,000.25 元；本申请计入 6,999.75 元后剩余 0.00 元');
+    expect(out.get(4)!.result_fen).toBe(0);
+    expect(out.get(4)!.caps[0]).toMatchObject({ kind: 'item_type_annual', cap_fen: 0, cut_fen: 100_000 });
+    expect(out.get(5)!.result_fen).toBe(100_000);
+  });
+
+  it('approved claims consume the type cap with their stored share, whatever their position', () => {
+    const out = calculateBatch([
+      claim(1, [item('transport', 20000)]), // 1,000,000, room 2,500,000 − 2,000,000 = 500,000
+      claim(2, [item('transport', 30000)], { frozen_fen: 2_000_000, frozen_type_fen: { transport: 2_000_000 } }),
+    ]);
+    expect(out.get(1)!.result_fen).toBe(500_000);
+    expect(out.get(1)!.caps[0]).toMatchObject({ kind: 'item_type_annual', cut_fen: 500_000 });
+  });
+
+  it('a single claim given the consumption directly; booth costs are not touched by a type cap', () => {
+    const r = calculateClaim(r0, input([item('booth_fee', 10000), item('transport', 5000)], { annual_type_consumed_fen: { transport: 2_400_001 } }));
+    expect(r.result_fen).toBe(500_000 + 99_999); // transport 250,000 → room 99,999
+  });
+
+  it('an annual cap alone is enough; contradictions are named', () => {
+    const only = rules({ type_caps: [{ type: 'transport', cap_yuan: null, annual_cap_yuan: '100' }] });
+    expect(calculateClaim(only, input([item('transport', 1000)])).result_fen).toBe(10_000);
+    const problem = (over: Partial<RuleTableInput>) => {
+      const res = ruleTableInput.safeParse({ ...base, ...over });
+      return res.success ? [] : res.error.issues.map((i) => i.message);
+    };
+    expect(problem({ type_caps: [{ type: 'transport', cap_yuan: null, annual_cap_yuan: null }] })[0]).toContain('必填');
+    expect(problem({ type_caps: [{ type: 'transport', cap_yuan: '200', annual_cap_yuan: '100' }] })[0]).toContain('两者矛盾');
+    expect(problem({ annual_cap_yuan: '50', type_caps: [{ type: 'transport', cap_yuan: null, annual_cap_yuan: '100' }] })[0]).toContain('高于企业年度上限');
+    expect(ruleTableInput.parse(ruleTableToInput(r0))).toEqual(r0);
+  });
+});
+
 describe('deadline and recalculation', () => {
   it('the deadline is the fair end plus the table\'s days', () => {
     expect(deadlineFor(rules(), '2026-01-31')).toBe('2026-03-02');

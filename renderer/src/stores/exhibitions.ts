@@ -51,6 +51,7 @@ interface ExhibitionState {
   removeAttachment(id: number, reason: string): Promise<void>;
   exportYear(year: number, onProgress: (p: JobProgress) => void): Promise<void>;
   importFile(file: File, onProgress: (p: JobProgress) => void): Promise<ClaimImportSummary>;
+  downloadTemplate(): Promise<void>;
   dashboard(year: number): Promise<Dashboard>;
   reviewSheet(id: number): Promise<ReviewSheet>;
   publicityList(batchId: number): Promise<PublicityList>;
@@ -159,6 +160,9 @@ export const useExhibitions = create<ExhibitionState>((set, get) => ({
     const r = await runJob('exhibition:import', { fileName: file.name, dataBase64: await fileToBase64(file) }, onProgress);
     void get().load();
     return r;
+  },
+  async downloadTemplate() {
+    await saveFile(await call('exhibition:claimTemplate'));
   },
   dashboard: (year) => call('exhibition:dashboard', { year }),
   reviewSheet: (id) => call('exhibition:reviewSheet', { id }),

@@ -13,7 +13,7 @@ import { ClaimForm } from './ClaimForm';
 import { DATE_RULE, GOV_LEVEL_LABEL, MARKET_LABEL, PAYMENT_LABEL, SCOPE_LABEL, STATUS_COLOR, STATUS_LABEL, pct, today, yuan, yuanText, cstTime } from './labels';
 
 type Action = 'submit' | 'first_review' | 'second_review' | 'return' | 'reject' | 'approve';
-const CAP_KIND: Record<CapHit['kind'], string> = { booth: '每展位上限', item_type: '分项上限', fair: '单展上限', annual: '企业年度上限', stacking: '不得叠加超过实际费用' };
+const CAP_KIND: Record<CapHit['kind'], string> = { booth: '每展位上限', item_type: '分项上限', item_type_annual: '分项每年上限', fair: '单展上限', annual: '企业年度上限', stacking: '不得叠加超过实际费用' };
 
 export function ClaimDetailPage({ id }: { id: number }) {
   const s = useExhibitions();
@@ -22,7 +22,7 @@ export function ClaimDetailPage({ id }: { id: number }) {
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  const [dialog, setDialog] = useState<null | 'return' | 'reject' | 'late' | 'pay'>(null);
+  const [dialog, setDialog] = useState<null | 'return' | 'reject' | 'late' | 'sanction' | 'pay'>(null);
   const [busy, setBusy] = useState(false);
   const { message } = App.useApp();
 
@@ -48,6 +48,12 @@ export function ClaimDetailPage({ id }: { id: number }) {
       if (e instanceof ApiError && e.code === 'LATE' && hasRole(role, 'admin') && !extra.override_reason) {
         setActionError(e.message);
         setDialog('late');
+        return false;
+      }
+      // A sanction in force blocks approval; an administrator may let it through with an audited reason.
+      if (e instanceof ApiError && e.code === 'SANCTIONED' && action === 'approve' && hasRole(role, 'admin') && !extra.override_reason) {
+        setActionError(e.message);
+        setDialog('sanction');
         return false;
       }
       setActionError(errorText(e));
@@ -151,15 +157,22 @@ export function ClaimDetailPage({ id }: { id: number }) {
 
       <ClaimForm open={editing} editing={d} onClose={() => setEditing(false)} onSaved={() => undefined} />
       <CommentDialog
-        open={dialog === 'return' || dialog === 'reject' || dialog === 'late'}
-        title={dialog === 'return' ? '退回企业补正' : dialog === 'reject' ? '驳回申请' : '逾期申请：管理员例外受理'}
+        open={dialog === 'return' || dialog === 'reject' || dialog === 'late' || dialog === 'sanction'}
+        title={dialog === 'return' ? '退回企业补正' : dialog === 'reject' ? '驳回申请' : dialog === 'sanction' ? '处理期内：管理员例外批准' : '逾期申请：管理员例外受理'}
         label={dialog === 'return' ? '退回意见（告诉企业要补正什么）' : dialog === 'reject' ? '驳回理由' : '例外说明（记入审计日志）'}
+        notice={dialog === 'sanction' ? actionError : null}
         danger={dialog === 'reject'}
         busy={busy}
         onCancel={() => setDialog(null)}
-        onOk={(text) => void (dialog === 'late' ? act('submit', { override_reason: text }) : act(dialog === 'return' ? 'return' : 'reject', { comment: text }))}
+        onOk={(text) =>
+          void (dialog === 'late'
+            ? act('submit', { override_reason: text })
+            : dialog === 'sanction'
+              ? act('approve', { override_reason: text })
+              : act(dialog === 'return' ? 'return' : 'reject', { comment: text }))
+        }
       />
-      <PayDialog open={dialog === 'pay'} d={d} onClose={() => setDialog(null)} onError={setActionError} />
+      <PayDialog open={dialog === 'pay'} d={d} admin={hasRole(role, 'admin')} onClose={() => setDialog(null)} onError={setActionError} />
     </div>
   );
 }
@@ -334,31 +347,35 @@ function Materials({ d }: { d: ClaimDetail }) {
   );
 }
 
-function CommentDialog(props: { open: boolean; title: string; label: string; danger?: boolean; busy: boolean; onCancel(): void; onOk(text: string): void }) {
+function CommentDialog(props: { open: boolean; title: string; label: string; notice?: string | null; danger?: boolean; busy: boolean; onCancel(): void; onOk(text: string): void }) {
   const [text, setText] = useState('');
   useEffect(() => setText(''), [props.open]);
   return (
     <Modal title={props.title} open={props.open} onCancel={props.onCancel} okText="确定" okButtonProps={{ danger: props.danger, disabled: !text.trim(), loading: props.busy }} onOk={() => props.onOk(text.trim())} destroyOnHidden>
+      {props.notice && <Alert type="warning" showIcon title={props.notice} style={{ marginBottom: 12 }} data-testid="dialog-notice" />}
       <Typography.Text>{props.label}</Typography.Text>
       <Input.TextArea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={500} autoFocus aria-label={props.label} />
     </Modal>
   );
 }
 
-function PayDialog(props: { open: boolean; d: ClaimDetail; onClose(): void; onError(m: string | null): void }) {
+function PayDialog(props: { open: boolean; d: ClaimDetail; admin: boolean; onClose(): void; onError(m: string | null): void }) {
   const [form] = Form.useForm();
   const pay = useExhibitions((s) => s.pay);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Set once a payment was refused for a sanction in force: an administrator then gives the 例外说明.
+  const [sanctioned, setSanctioned] = useState(false);
   const { message } = App.useApp();
   const open = (props.d.claim.approved_fen ?? 0) - props.d.paid_fen;
   useEffect(() => {
     if (!props.open) return;
     setError(null);
-    form.setFieldsValue({ pay_date: today(), amount_yuan: yuanText(Math.max(0, open)), voucher_no: '', note: '' });
+    setSanctioned(false);
+    form.setFieldsValue({ pay_date: today(), amount_yuan: yuanText(Math.max(0, open)), voucher_no: '', note: '', override_reason: '' });
   }, [props.open]); // eslint-disable-line react-hooks/exhaustive-deps
   const ok = async () => {
-    let v: { pay_date: string; amount_yuan: string; voucher_no: string; note?: string };
+    let v: { pay_date: string; amount_yuan: string; voucher_no: string; note?: string; override_reason?: string };
     try {
       v = await form.validateFields();
     } catch {
@@ -367,13 +384,14 @@ function PayDialog(props: { open: boolean; d: ClaimDetail; onClose(): void; onEr
     setBusy(true);
     setError(null);
     try {
-      const r = await pay({ claim_id: props.d.claim.id, ...v, note: v.note || null });
+      const r = await pay({ claim_id: props.d.claim.id, ...v, note: v.note || null, override_reason: v.override_reason?.trim() || null });
       message.success(`已登记拨付 ${v.amount_yuan} 元${r.claim.status === 'paid' ? '，申请已全额拨付' : ''}`);
       props.onError(null);
       props.onClose();
     } catch (e) {
       showFieldErrors(form, e);
       setError(errorText(e));
+      if (e instanceof ApiError && e.code === 'SANCTIONED') setSanctioned(true);
     } finally {
       setBusy(false);
     }
@@ -394,6 +412,12 @@ function PayDialog(props: { open: boolean; d: ClaimDetail; onClose(): void; onEr
         <Form.Item name="note" label="备注">
           <Input maxLength={200} />
         </Form.Item>
+        {sanctioned && props.admin && (
+          <Form.Item name="override_reason" label="例外说明（管理员在处理期内例外拨付，记入审计日志）" rules={[{ required: true, whitespace: true, message: '必填：说明为何在处理期内仍予拨付' }]}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        )}
+        {sanctioned && !props.admin && <Typography.Paragraph type="secondary">处理期内只有管理员可以填写例外说明后拨付。</Typography.Paragraph>}
       </Form>
       <Typography.Text type="secondary">支付方式：{PAYMENT_LABEL.transfer}（财政资金拨付到企业对公账户）</Typography.Text>
     </Modal>

@@ -135,6 +135,7 @@ export function ClaimsPage() {
         title="从 Excel 导入参展补贴申请"
         onClose={() => setImportOpen(false)}
         run={(f, _u, p) => s.importFile(f, p)}
+        onTemplate={() => s.downloadTemplate()}
         describe={(r) => `导入完成：新建申请 ${r.claims} 件（草稿），费用明细 ${r.items} 项`}
         onDone={() => void s.load()}
       />

@@ -135,7 +135,7 @@ function RuleView({ v, onRevise }: { v: RuleSetView; onRevise?: () => void }) {
           {r.booth_cap_area_unit_m2 ? `（上限按每 ${r.booth_cap_area_unit_m2} m² 计一个）` : ''}
         </Descriptions.Item>
         <Descriptions.Item label="每展最多展位数">{r.max_booths_per_fair ?? '不限'}</Descriptions.Item>
-        <Descriptions.Item label="分项上限">{r.type_caps.map((c) => `${ITEM_TYPE_LABEL[c.type]} ${yuan(c.cap_fen)} 元`).join('；') || '无'}</Descriptions.Item>
+        <Descriptions.Item label="分项上限">{r.type_caps.map((c) => `${ITEM_TYPE_LABEL[c.type]}${c.cap_fen !== null ? ` 每展 ${yuan(c.cap_fen)} 元` : ''}${c.annual_cap_fen != null ? ` 每年 ${yuan(c.annual_cap_fen)} 元` : ''}`).join('；') || '无'}</Descriptions.Item>
         <Descriptions.Item label="单展上限">{cap(r.fair_cap_fen)}</Descriptions.Item>
         <Descriptions.Item label="企业年度上限">{cap(r.annual_cap_fen)}</Descriptions.Item>
         <Descriptions.Item label="申报期限">{r.deadline_days === null ? '不限' : `展会结束后 ${r.deadline_days} 天内`}</Descriptions.Item>
@@ -211,7 +211,7 @@ function RuleEditor(props: {
     const rules = {
       ...rest,
       booth_tiers: (rest.booth_tiers ?? []).map((t) => ({ ...t, cap_domestic_yuan: blank(t.cap_domestic_yuan), cap_overseas_yuan: blank(t.cap_overseas_yuan) })),
-      type_caps: rest.type_caps ?? [],
+      type_caps: (rest.type_caps ?? []).map((c) => ({ ...c, cap_yuan: blank(c.cap_yuan), annual_cap_yuan: blank(c.annual_cap_yuan) })),
       fair_cap_yuan: blank(rest.fair_cap_yuan),
       annual_cap_yuan: blank(rest.annual_cap_yuan),
       booth_cap_area_unit_m2: blank(rest.booth_cap_area_unit_m2),
@@ -313,7 +313,8 @@ function RuleEditor(props: {
                   <Form.Item name={[f.name, 'type']} rules={[{ required: true, message: '必填' }]}>
                     <Select style={{ width: 180 }} options={ITEM_TYPES.filter((t) => !BOOTH_LINKED.has(t)).map((t) => ({ value: t, label: ITEM_TYPE_LABEL[t] }))} />
                   </Form.Item>
-                  <Form.Item name={[f.name, 'cap_yuan']} rules={[{ required: true, message: '必填' }]}><Input style={{ width: 150 }} placeholder="上限（元）" /></Form.Item>
+                  <Form.Item name={[f.name, 'cap_yuan']}><Input style={{ width: 150 }} placeholder="每展上限（元）" aria-label="每展上限（元）" /></Form.Item>
+                  <Form.Item name={[f.name, 'annual_cap_yuan']}><Input style={{ width: 170 }} placeholder="每年上限（元，全年各申请合计）" aria-label="每年上限（元）" /></Form.Item>
                   <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)} aria-label="删除分项上限" />
                 </Space>
               ))}

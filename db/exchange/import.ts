@@ -11,6 +11,7 @@ import { requireRole } from '../context.js';
 import type { ProgressFn } from '../op.js';
 import { isoTimestamp } from '../clock.js';
 import { audit } from '../audit/audit.js';
+import { searchText } from '../enterprises/queries.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { TABLES, TABLE_BY_NAME, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, type TableShape, type Value } from './tables.js';
@@ -258,6 +259,11 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       row.origin_office = rec._origin ?? sender;
       row.row_version = rec._v;
       if (extra.length) row.storage = ctx.dataDir ? 'file' : 'db';
+      // The search column is this program's index format, not data: rebuild it, so a package from another
+      // version (or another system) still leaves every enterprise findable.
+      if (spec.name === 'enterprise' && typeof row.name === 'string') {
+        row.search_text = searchText(row as Parameters<typeof searchText>[0]);
+      }
       return row;
     };
     const write = (fn: () => { lastInsertRowid: number | bigint }, rec: Record<string, unknown>) => {

@@ -1,3 +1,4 @@
+import { listEnterprises } from '../../db/enterprises/service.js';
 // Exchange by files (issue 7): county → city → province and back down, idempotence, replay and order,
 // conflicts and each choice, returns and receipts, field-laptop check-out/in, 审核公式, 报送情况.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,6 +78,11 @@ describe('exchange round trip', () => {
     expect(city.db.prepare('SELECT count(*) FROM exchange_explanation').pluck().get()).toBe(a.explanations.length);
     expect(city.db.prepare(`SELECT DISTINCT origin_office FROM enterprise`).pluck().all()).toEqual(['140525']);
     expect(verifyAudit(city.db).ok).toBe(true);
+    // Imported enterprises are found by the city's search exactly as by the county's own.
+    for (const q of ['铸造', 'zz', '140525']) {
+      expect(listEnterprises(city.ctx(), { q }).total).toBe(listEnterprises(county.ctx(), { q }).total);
+    }
+    expect(listEnterprises(city.ctx(), { q: '铸造' }).total).toBeGreaterThan(0);
 
     // Idempotent: the same file again changes nothing and says so.
     const again = apply(city.ctx(), r1.file);

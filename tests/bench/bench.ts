@@ -228,7 +228,8 @@ const exhibitions: Section = {
   },
 };
 
-const SECTIONS: Section[] = [enterpriseImport, enterpriseList, townSection, training, exhibitions, exchange];
+// Exchange first: its peak-RSS figure is the process's, and later sections would leave their own heaps in it.
+const SECTIONS: Section[] = [exchange, enterpriseImport, enterpriseList, townSection, training, exhibitions];
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

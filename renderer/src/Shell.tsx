@@ -52,7 +52,8 @@ export function Shell({ status }: { status: AppStatus }) {
           theme="dark"
           mode="inline"
           selectedKeys={[selected]}
-          defaultOpenKeys={AREAS.filter((a) => a.menu.children).map((a) => a.menu.key)}
+          // Only the area in use is open: eight areas all expanded make a menu longer than the screen.
+          defaultOpenKeys={AREAS.filter((a) => a.menu.children?.some((c) => selected.startsWith(c.key.split('/').slice(0, 2).join('/')))).map((a) => a.menu.key)}
           items={menu}
           onClick={(e) => navigate(e.key)}
         />

@@ -4,6 +4,7 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { AuditEntry, AuditVerification } from '../../../../db/audit/audit';
 import { call } from '../../api/client';
 import { errorText } from '../../components/errors';
+import { actionLabel, entityLabel } from './auditLabels';
 
 export function AuditPage() {
   const [rows, setRows] = useState<AuditEntry[]>([]);
@@ -51,10 +52,10 @@ export function AuditPage() {
           { title: '序号', dataIndex: 'seq', width: 80 },
           { title: '时间', dataIndex: 'at', width: 180, render: (v: string) => new Date(v).toLocaleString('zh-CN') },
           { title: '操作人', dataIndex: 'actor', width: 120 },
-          { title: '操作', dataIndex: 'action', width: 200 },
-          { title: '对象', render: (_: unknown, r) => `${r.entity}${r.entity_id ? ` #${r.entity_id}` : ''}`, width: 160 },
-          { title: '内容', dataIndex: 'detail', ellipsis: true },
-          { title: '哈希', dataIndex: 'hash', width: 120, render: (v: string) => <span className="mono">{v.slice(0, 12)}…</span> },
+          { title: '操作', dataIndex: 'action', width: 180, render: (v: string) => <span title={v}>{actionLabel(v)}</span> },
+          { title: '对象', render: (_: unknown, r) => `${entityLabel(r.entity)}${r.entity_id ? ` #${r.entity_id}` : ''}`, width: 140 },
+          { title: '内容', dataIndex: 'detail', ellipsis: { showTitle: true } },
+          { title: '哈希', dataIndex: 'hash', width: 110, render: (v: string) => <span className="mono" title={v}>{v.slice(0, 10)}</span> },
         ]}
       />
     </div>

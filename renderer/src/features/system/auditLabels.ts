@@ -27,7 +27,7 @@ const ACTION: Record<string, string> = {
   'training.plan.transition': '培训计划流程', 'training.roster.import': '导入学员名册', 'training.rule.create': '新建补贴标准',
   'training.rule.retire': '停用补贴标准', 'training.trainee.add': '新增学员', 'training.trainee.remove': '删除学员',
   'training.trainee.update': '修改学员', 'training.money.advance': '预拨', 'training.money.settlement': '结算拨付',
-  'training.money.recovery': '收回', 'training.money.recovery_received': '收回到账',
+  'training.money.recovery_order': '下达收回', 'training.money.recovery_received': '收回到账',
 };
 
 const ENTITY: Record<string, string> = {

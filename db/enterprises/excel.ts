@@ -176,15 +176,16 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
     'SELECT 1 FROM enterprise_tier WHERE enterprise_id = ? AND tier_code = ? AND level = ? AND valid_from = ? AND revoked_at IS NULL',
   );
   const tierInsert = ctx.db.prepare(
-    `INSERT INTO enterprise_tier(gid, enterprise_id, tier_code, level, granted_by, doc_no, valid_from, valid_to, created_at, created_by)
-     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
+    `INSERT INTO enterprise_tier(gid, enterprise_id, tier_code, level, granted_by, doc_no, valid_from, valid_to, created_at, created_by, row_version, origin_office)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = ctx.db.prepare('SELECT * FROM enterprise WHERE id = ?');
   const createdIds: number[] = [];
 
   ctx.db.transaction(() => {
     let n = 0;
-    const newRows = prepared.filter((p) => !existing.has(p.uscc)).length;
+    // Enough versions for every new row and every tier that may be added (unused ones leave harmless gaps).
+    const newRows = prepared.filter((p) => !existing.has(p.uscc)).length + prepared.filter((p) => p.tier).length;
     const versions = reserveVersions(ctx.db, newRows);
     let nextVersion = versions.first;
     for (const p of prepared) {
@@ -217,9 +218,10 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
         } else summary.unchanged++;
       }
       if (p.overrideReason) audit(ctx, 'enterprise.uscc_override', 'enterprise', id, { uscc: p.uscc, reason: p.overrideReason });
-      if (p.tier && !tierExists.get(id, p.tier.tier_code, p.tier.level, p.tier.valid_from)) {
+      // A row created just now has no tiers yet: only existing enterprises need the look-up.
+      if (p.tier && (!existing.has(p.uscc) || !tierExists.get(id, p.tier.tier_code, p.tier.level, p.tier.valid_from))) {
         tierInsert.run(uuidv7(ctx.clock), id, p.tier.tier_code, p.tier.level, p.tier.doc_no, p.tier.valid_from, p.tier.valid_to,
-          now, ctx.actor.username);
+          now, ctx.actor.username, nextVersion++, versions.origin);
         summary.tiersAdded++;
       }
       if (++n % 5000 === 0) progress(n, prepared.length, '写入台账');

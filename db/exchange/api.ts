@@ -12,7 +12,7 @@ import { consolidateFiles } from './consolidate.js';
 import { listPeers, officeKey, unpinPeer } from './keys.js';
 import { commentsAndExplanations, markReviewed, ownStatus, packageLog, submissions } from './status.js';
 import { KIND_LABEL } from './package.js';
-import { summaryByOffice, summaryExcel } from './summary.js';
+import { originOffices, summaryByOffice, summaryExcel } from './summary.js';
 
 function withTemp<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-'));
@@ -95,5 +95,7 @@ export const exchangeOperations = {
       return toFile(r.fileName, r.bytes);
     },
   }),
+  /** 上报单位 options of a list: the lower offices with records in it (none at county level). */
+  'exchange:origins': op({ access: 'clerk', run: (ctx, i: { list: 'enterprise' | 'town' | 'plan' | 'claim' }) => originOffices(ctx, i) }),
   'exchange:notes': op({ access: 'clerk', run: (ctx, i: { gid?: string; period?: string }) => commentsAndExplanations(ctx, i ?? {}) }),
 };

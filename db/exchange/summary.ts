@@ -77,6 +77,37 @@ export function summaryByOffice(ctx: Pick<Ctx, 'db'>, raw: unknown): { by: 'coun
   return { by: i.by, year: y, rows, totals };
 }
 
+/** The lists a consolidating office can filter by 上报单位 (origin_office). */
+export const ORIGIN_LISTS = { enterprise: 'enterprise', town: 'town', plan: 'training_plan', claim: 'exhibition_claim' } as const;
+export const originsInput = z.object({ list: z.enum(['enterprise', 'town', 'plan', 'claim'], { error: '未知的列表' }) });
+
+export interface OriginOption {
+  code: string;
+  name: string;
+  /** How many of the list's records came from this office. */
+  count: number;
+}
+
+/**
+ * 上报单位 options for one list: the lower offices that have records in it, by name. A county has no offices
+ * below, so it gets none and its lists show no such filter; the ledger's own and shipped records are not options.
+ */
+export function originOffices(ctx: Pick<Ctx, 'db'>, raw: unknown): OriginOption[] {
+  const i = parseInput(originsInput, raw, { list: '列表' });
+  const db = ctx.db;
+  const level = db.prepare('SELECT level FROM office WHERE id = 1').pluck().get() as string | undefined;
+  if (level !== 'city' && level !== 'province') return [];
+  const rows = db
+    .prepare(
+      `SELECT origin_office AS code, count(*) AS count FROM ${ORIGIN_LISTS[i.list]}
+       WHERE origin_office IS NOT NULL AND origin_office NOT IN (@own, @shipped) GROUP BY origin_office ORDER BY origin_office`,
+    )
+    .all({ own: ownOrigin(db), shipped: SHIPPED_ORIGIN }) as Array<{ code: string; count: number }>;
+  const regionName = db.prepare('SELECT name FROM region WHERE code = ? ORDER BY valid_to IS NULL DESC LIMIT 1').pluck();
+  const peerName = db.prepare('SELECT name FROM exchange_peer WHERE office_code = ? ORDER BY id DESC LIMIT 1').pluck();
+  return rows.map((r) => ({ ...r, name: (regionName.get(r.code) as string | undefined) ?? (peerName.get(r.code) as string | undefined) ?? r.code }));
+}
+
 /** The 汇总 table as on screen, with a 合计 row; amounts in yuan. */
 export async function summaryExcel(ctx: Pick<Ctx, 'db' | 'clock'>, raw: unknown): Promise<{ fileName: string; bytes: Buffer; count: number }> {
   const s = summaryByOffice(ctx, raw);

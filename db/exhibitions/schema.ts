@@ -303,6 +303,8 @@ export const claimListQuery = z.object({
   status: z.enum(CLAIM_STATUSES).optional(),
   fair_id: z.number().int().positive().optional(),
   enterprise_id: z.number().int().positive().optional(),
+  /** 上报单位: the lower office a consolidated claim came from (origin_office). */
+  origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
   q: z.string().trim().max(100).optional(),
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(500).default(50),

@@ -607,20 +607,23 @@ export interface ClaimListRow {
   applied_fen: number | null;
   approved_fen: number | null;
   paid_fen: number;
+  /** 上报单位: the office the claim was written at (migration 6). */
+  origin_office: string | null;
 }
 
 export function listClaims(ctx: Ctx, raw: unknown): { rows: ClaimListRow[]; total: number } {
   const f = parseInput(claimListQuery, raw ?? {});
   const where = `WHERE (@year IS NULL OR c.subsidy_year = @year) AND (@status IS NULL OR c.status = @status)
     AND (@fair IS NULL OR c.fair_id = @fair) AND (@ent IS NULL OR c.enterprise_id = @ent)
+    AND (@origin IS NULL OR c.origin_office = @origin)
     AND (@q IS NULL OR instr(e.name, @q) > 0 OR instr(c.claim_no, @q) > 0 OR instr(fa.name, @q) > 0)`;
-  const params = { year: f.year ?? null, status: f.status ?? null, fair: f.fair_id ?? null, ent: f.enterprise_id ?? null, q: f.q || null };
+  const params = { year: f.year ?? null, status: f.status ?? null, fair: f.fair_id ?? null, ent: f.enterprise_id ?? null, origin: f.origin_office ?? null, q: f.q || null };
   const from = 'FROM exhibition_claim c JOIN enterprise e ON e.id = c.enterprise_id JOIN exhibition_fair fa ON fa.id = c.fair_id';
   const total = ctx.db.prepare(`SELECT count(*) ${from} ${where}`).pluck().get(params) as number;
   const rows = ctx.db
     .prepare(
       `SELECT c.id, c.claim_no, c.status, c.enterprise_id, e.name AS enterprise_name, c.fair_id, fa.name AS fair_name, c.subsidy_year,
-        c.claim_date, c.calc_fen, c.applied_fen, c.approved_fen,
+        c.claim_date, c.calc_fen, c.applied_fen, c.approved_fen, c.origin_office,
         (SELECT COALESCE(SUM(amount_fen), 0) FROM exhibition_item i WHERE i.claim_id = c.id) AS total_cost_fen,
         (SELECT COALESCE(SUM(CASE kind WHEN 'payment' THEN amount_fen ELSE -amount_fen END), 0) FROM exhibition_payment p WHERE p.claim_id = c.id) AS paid_fen
        ${from} ${where} ORDER BY c.id DESC LIMIT @limit OFFSET @offset`,

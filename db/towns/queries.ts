@@ -30,6 +30,7 @@ export function listTowns(db: Database, f: TownListQuery): ListedTown[] {
   if (f.level) (parts.push('t.level = @level'), (p.level = f.level));
   if (f.category) (parts.push('t.category = @category'), (p.category = f.category));
   if (f.region_code) (parts.push("t.county_code LIKE @prefix || '%'"), (p.prefix = regionPrefix(f.region_code)));
+  if (f.origin_office) (parts.push('t.origin_office = @origin'), (p.origin = f.origin_office));
   if (f.q) (parts.push('(instr(t.name, @q) > 0 OR instr(t.leading_industry, @q) > 0)'), (p.q = f.q));
   return db
     .prepare(

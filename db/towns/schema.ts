@@ -45,9 +45,11 @@ export const townListQuery = z.object({
   level: level.optional(),
   category: z.enum(['manufacturing', 'agriculture', 'light_industry'], { error: '应为制造业、特优农业或特色轻工(工艺美术)' }).optional(),
   region_code: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
+  /** 上报单位: the lower office a consolidated record came from (origin_office). */
+  origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
   q: z.string().trim().max(60, '不能超过 60 个字符').optional(),
 });
-export const TOWN_LIST_LABELS = { status: '状态', level: '级别', category: '类别', region_code: '地区', q: '搜索' };
+export const TOWN_LIST_LABELS = { status: '状态', level: '级别', category: '类别', region_code: '地区', origin_office: '上报单位', q: '搜索' };
 export type TownListQuery = z.input<typeof townListQuery>;
 
 export const TRANSITION_LABELS: Record<string, string> = {
@@ -212,6 +214,8 @@ export interface TownRow {
   status: TownStatus;
   status_since: string;
   level: TownLevel | null;
+  /** The office the record was written at (migration 6); a consolidating city filters on it (上报单位). */
+  origin_office: string | null;
   created_at: string;
   created_by: string;
   updated_at: string;

@@ -273,6 +273,8 @@ export interface PlanRow {
   id: number; gid: string; code: string; enterprise_id: number; institution_id: number | null; plan_type: PlanType;
   occupation_code: string; occupation_name: string; target_level: Level; planned_count: number; start_date: string; end_date: string;
   rule_set_id: number; status: PlanStatus; note: string | null; created_at: string; created_by: string; updated_at: string; updated_by: string;
+  /** 上报单位: the office the plan was written at (migration 6). */
+  origin_office: string | null;
 }
 export interface StepRow {
   id: number; gid: string; plan_id: number; from_status: PlanStatus | null; to_status: PlanStatus; step_date: string; doc_no: string;

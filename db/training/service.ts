@@ -258,6 +258,8 @@ export const planListQuery = z.object({
   status: z.enum(STATUSES).optional(),
   enterprise_id: z.number().int().positive().optional(),
   year: z.number().int().min(2000).max(2100).optional(),
+  /** 上报单位: the lower office a consolidated plan came from (origin_office). */
+  origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
   q: z.string().trim().max(100).optional(),
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(500).default(50),
@@ -267,8 +269,9 @@ export function listPlans(ctx: Ctx, raw: unknown): { rows: PlanListed[]; total: 
   const f = parseInput(planListQuery, raw ?? {});
   const where = `WHERE (@t IS NULL OR p.plan_type = @t) AND (@s IS NULL OR p.status = @s) AND (@e IS NULL OR p.enterprise_id = @e)
     AND (@y IS NULL OR (p.start_date <= @y || '-12-31' AND p.end_date >= @y || '-01-01'))
+    AND (@o IS NULL OR p.origin_office = @o)
     AND (@q IS NULL OR instr(p.code, @q) > 0 OR instr(e.name, @q) > 0 OR instr(p.occupation_name, @q) > 0)`;
-  const params = { t: f.plan_type ?? null, s: f.status ?? null, e: f.enterprise_id ?? null, y: f.year ? String(f.year) : null, q: f.q || null };
+  const params = { t: f.plan_type ?? null, s: f.status ?? null, e: f.enterprise_id ?? null, y: f.year ? String(f.year) : null, o: f.origin_office ?? null, q: f.q || null };
   const total = ctx.db.prepare(`SELECT count(*) FROM training_plan p JOIN enterprise e ON e.id = p.enterprise_id ${where}`).pluck().get(params) as number;
   const rows = ctx.db
     .prepare(

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { exportPackage } from '../../db/exchange/export.js';
 import { importPackage } from '../../db/exchange/import.js';
-import { summaryByOffice, summaryExcel } from '../../db/exchange/summary.js';
+import { originOffices, summaryByOffice, summaryExcel } from '../../db/exchange/summary.js';
+import { listTowns } from '../../db/towns/service.js';
+import { listPlans } from '../../db/training/service.js';
+import { listClaims } from '../../db/exhibitions/service.js';
 import { listEnterprises } from '../../db/enterprises/service.js';
 import ExcelJS from 'exceljs';
 import { verifyAudit } from '../../db/audit/audit.js';
@@ -91,5 +94,62 @@ describe('city consolidating two counties', () => {
     expect(ws.getRow(3).getCell(7).value).toBe(s.rows[1]!.claims);
     expect(ws.getRow(4).getCell(2).value).toBe('合计');
     expect(ws.getRow(4).getCell(9).value).toBe(s.totals.paid_fen / 100);
+  });
+
+  describe('上报单位 filter on the other lists', () => {
+    // One consolidation for the three lists: it is the slow part, and the filters only read.
+    let c: ReturnType<typeof consolidated>;
+    const both = (db: Database, table: string) =>
+      db.prepare(`SELECT origin_office FROM ${table} GROUP BY origin_office ORDER BY origin_office`).pluck().all() as string[];
+    const setup = () => (c ??= consolidated());
+
+    it('town list', () => {
+      const { zezhou, city } = setup();
+      // The 高平 fixture has no towns: one of the city's towns is marked as reported by 高平市.
+      const moved = city.db.prepare('SELECT id, name FROM town ORDER BY id LIMIT 1').get() as { id: number; name: string };
+      city.db.prepare(`UPDATE town SET origin_office = '140581' WHERE id = ?`).run(moved.id);
+      expect(both(city.db, 'town')).toEqual(['140525', '140581']);
+      const gp = listTowns(city.ctx(), { origin_office: '140581' });
+      expect(gp.map((t) => t.name)).toEqual([moved.name]);
+      const zz = listTowns(city.ctx(), { origin_office: '140525' });
+      expect(zz).toHaveLength(one(zezhou.db, 'SELECT count(*) FROM town') - 1);
+      expect(zz.every((t) => t.origin_office === '140525')).toBe(true);
+      expect(listTowns(city.ctx(), {})).toHaveLength(one(city.db, 'SELECT count(*) FROM town'));
+      expect(originOffices(city.ctx(), { list: 'town' })).toEqual([
+        { code: '140525', name: '泽州县', count: zz.length },
+        { code: '140581', name: '高平市', count: 1 },
+      ]);
+    });
+
+    it('training plan list', () => {
+      const { zezhou, gaoping, city } = setup();
+      const gp = listPlans(city.ctx(), { origin_office: '140581', pageSize: 500 });
+      expect(gp.total).toBe(one(gaoping.db, 'SELECT count(*) FROM training_plan'));
+      expect(gp.total).toBeGreaterThan(0);
+      expect(gp.rows.every((p) => p.origin_office === '140581')).toBe(true);
+      expect(listPlans(city.ctx(), { origin_office: '140525' }).total).toBe(one(zezhou.db, 'SELECT count(*) FROM training_plan'));
+      // Combined with another filter: the same plan code, once per county.
+      const code = gp.rows[0]!.code;
+      expect(listPlans(city.ctx(), { q: code }).total).toBe(2);
+      expect(listPlans(city.ctx(), { q: code, origin_office: '140581' }).rows.map((p) => p.origin_office)).toEqual(['140581']);
+      expect(originOffices(city.ctx(), { list: 'plan' }).map((o) => o.code)).toEqual(['140525', '140581']);
+    });
+
+    it('exhibition claim list', () => {
+      const { zezhou, gaoping, city } = setup();
+      const gp = listClaims(city.ctx(), { origin_office: '140581', pageSize: 500 });
+      expect(gp.total).toBe(one(gaoping.db, 'SELECT count(*) FROM exhibition_claim'));
+      expect(gp.total).toBeGreaterThan(0);
+      expect(gp.rows.every((r) => r.origin_office === '140581')).toBe(true);
+      expect(listClaims(city.ctx(), { origin_office: '140525' }).total).toBe(one(zezhou.db, 'SELECT count(*) FROM exhibition_claim'));
+      expect(originOffices(city.ctx(), { list: 'claim' }).map((o) => o.name)).toEqual(['泽州县', '高平市']);
+    });
+
+    it('offers no 上报单位 at county level and refuses a malformed office code', () => {
+      const { zezhou, city } = setup();
+      expect(originOffices(zezhou.ctx(), { list: 'town' })).toEqual([]);
+      expect(() => listTowns(city.ctx(), { origin_office: '1405' })).toThrow(/上报单位/);
+      expect(() => originOffices(city.ctx(), { list: 'nope' })).toThrow();
+    });
   });
 });

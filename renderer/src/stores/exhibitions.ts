@@ -4,6 +4,7 @@ import type { RuleSetRow, ClaimStatus, FairInput, ClaimInput } from '../../../db
 import type { RuleTableInput } from '../../../db/exhibitions/rules';
 import type { ClaimImportSummary } from '../../../db/exhibitions/excel';
 import type { OpOutput } from '../../../db/api';
+import type { OriginOption } from '../../../db/exchange/summary';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export interface ClaimQuery {
@@ -11,6 +12,8 @@ export interface ClaimQuery {
   status?: ClaimStatus;
   fair_id?: number;
   enterprise_id?: number;
+  /** 上报单位 */
+  origin_office?: string;
   q?: string;
   page: number;
   pageSize: number;
@@ -32,6 +35,9 @@ interface ExhibitionState {
   loading: boolean;
   error: string | null;
   detail: ClaimDetail | null;
+  /** 上报单位 options: lower offices with claims in this ledger (none at county level). */
+  origins: OriginOption[];
+  loadOrigins(): Promise<void>;
   loadFairs(): Promise<void>;
   saveFair(id: number | null, data: FairInput): Promise<FairView>;
   loadRuleSets(): Promise<void>;
@@ -69,6 +75,10 @@ export const useExhibitions = create<ExhibitionState>((set, get) => ({
   loading: false,
   error: null,
   detail: null,
+  origins: [],
+  async loadOrigins() {
+    set({ origins: await call('exchange:origins', { list: 'claim' }) });
+  },
   async loadFairs() {
     set({ fairs: await call('exhibition:fairList', {}) });
   },

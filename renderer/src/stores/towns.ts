@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { OpInput, OpOutput } from '../../../db/api';
 import type { TownListQuery } from '../../../db/towns/schema';
 import type { RegionRow } from '../../../db/codes/regions';
+import type { OriginOption } from '../../../db/exchange/summary';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export type TownCodes = OpOutput<'town:codes'>;
@@ -19,6 +20,8 @@ export type Batch = OpOutput<'town:batches'>[number];
 interface TownState {
   codes: TownCodes | null;
   counties: RegionRow[];
+  /** 上报单位 options: lower offices with towns in this ledger (none at county level). */
+  origins: OriginOption[];
   query: TownListQuery;
   rows: ListedTown[];
   loading: boolean;
@@ -30,6 +33,7 @@ interface TownState {
   events: TownEvent[];
   ruleSets: RuleSet[];
   loadCodes(): Promise<void>;
+  loadOrigins(): Promise<void>;
   setQuery(patch: Partial<TownListQuery>): void;
   load(): Promise<void>;
   loadDetail(id: number): Promise<void>;
@@ -54,6 +58,7 @@ const cleanQuery = (q: TownListQuery): TownListQuery =>
 export const useTowns = create<TownState>((set, get) => ({
   codes: null,
   counties: [],
+  origins: [],
   query: {},
   rows: [],
   loading: false,
@@ -68,6 +73,10 @@ export const useTowns = create<TownState>((set, get) => ({
     if (get().codes) return;
     const [codes, counties] = await Promise.all([call('town:codes'), call('codes:officeCounties')]);
     set({ codes, counties });
+  },
+  async loadOrigins() {
+    // Not cached with the codes: every 装入数据包 can add an office.
+    set({ origins: await call('exchange:origins', { list: 'town' }) });
   },
   setQuery(patch) {
     set({ query: { ...get().query, ...patch } });

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { OpInput } from '../../../db/api';
 import type { PlanListed } from '../../../db/training/service';
+import type { OriginOption } from '../../../db/exchange/summary';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export type PlanQuery = Omit<NonNullable<OpInput<'training:planList'>>, 'page' | 'pageSize'> & { page: number; pageSize: number };
@@ -15,6 +16,9 @@ interface PlanListState {
   total: number;
   loading: boolean;
   error: string | null;
+  /** 上报单位 options: lower offices with plans in this ledger (none at county level). */
+  origins: OriginOption[];
+  loadOrigins(): Promise<void>;
   setQuery(patch: Partial<PlanQuery>): void;
   load(): Promise<void>;
   exportList(onProgress: (p: JobProgress) => void): Promise<void>;
@@ -28,6 +32,10 @@ export const usePlans = create<PlanListState>((set, get) => ({
   total: 0,
   loading: false,
   error: null,
+  origins: [],
+  async loadOrigins() {
+    set({ origins: await call('exchange:origins', { list: 'plan' }) });
+  },
   setQuery(patch) {
     const resetsPage = Object.keys(patch).some((k) => k !== 'page' && k !== 'pageSize');
     set({ query: { ...get().query, ...patch, ...(resetsPage && !('page' in patch) ? { page: 1 } : {}) } });

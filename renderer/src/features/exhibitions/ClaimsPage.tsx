@@ -12,6 +12,7 @@ import { ImportDialog } from '../../components/ImportDialog';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';
 import { showFieldErrors, errorText } from '../../components/errors';
 import { ClaimForm } from './ClaimForm';
+import { OriginSelect, originColumn } from '../../components/OriginFilter';
 import { DATE_RULE, STATUS_COLOR, STATUS_LABEL, STATUS_ORDER, today, yuan } from './labels';
 
 const thisYear = new Date().getFullYear();
@@ -31,6 +32,7 @@ export function ClaimsPage() {
   useEffect(() => {
     void s.load();
     void s.loadFairs();
+    void s.loadOrigins();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     const t = setTimeout(() => {
@@ -90,6 +92,7 @@ export function ClaimsPage() {
             options={STATUS_ORDER.map((k) => ({ value: k, label: STATUS_LABEL[k] }))} aria-label="状态" />
           <Select allowClear placeholder="展会" style={{ width: 260 }} value={s.query.fair_id} onChange={(v) => s.setQuery({ fair_id: v })}
             showSearch={{ optionFilterProp: 'label' }} options={s.fairs.map((f) => ({ value: f.id, label: f.name }))} aria-label="展会" />
+          <OriginSelect options={s.origins} value={s.query.origin_office} onChange={(v) => s.setQuery({ origin_office: v })} />
           <Space.Compact>
             <EnterpriseSelect style={{ width: 280 }} value={s.query.enterprise_id} onChange={(v) => s.setQuery({ enterprise_id: v })} />
             {s.query.enterprise_id && <Button icon={<CloseCircleOutlined />} aria-label="清除企业" onClick={() => s.setQuery({ enterprise_id: undefined })} />}
@@ -118,6 +121,7 @@ export function ClaimsPage() {
         columns={[
           { title: '申请编号', dataIndex: 'claim_no', width: 130, render: (v: string, r) => <a className="mono" onClick={() => navigate(`/exhibitions/claims/${r.id}`)}>{v}</a> },
           { title: '企业', dataIndex: 'enterprise_name', ellipsis: true },
+          ...originColumn<ClaimListRow>(s.origins),
           { title: '展会', dataIndex: 'fair_name', ellipsis: true },
           { title: '年度', dataIndex: 'subsidy_year', width: 70 },
           { title: '申请日期', dataIndex: 'claim_date', width: 110 },

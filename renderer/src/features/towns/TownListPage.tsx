@@ -7,6 +7,7 @@ import type { JobProgress } from '../../api/client';
 import { ImportDialog } from '../../components/ImportDialog';
 import { errorText } from '../../components/errors';
 import { TownForm } from './TownForm';
+import { OriginSelect, originColumn } from '../../components/OriginFilter';
 
 export function TownListPage() {
   const s = useTowns();
@@ -21,6 +22,7 @@ export function TownListPage() {
 
   useEffect(() => {
     void s.loadCodes();
+    void s.loadOrigins();
     void s.load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -91,6 +93,7 @@ export function TownListPage() {
               options={s.counties.map((c) => ({ value: c.code, label: c.name }))}
             />
           )}
+          <OriginSelect options={s.origins} value={s.query.origin_office} onChange={(v) => s.setQuery({ origin_office: v })} />
           <Select allowClear placeholder="级别" style={{ width: 110 }} value={s.query.level} onChange={(v) => s.setQuery({ level: v })} options={options(codes?.level)} />
           <Select allowClear placeholder="类别" style={{ width: 170 }} value={s.query.category} onChange={(v) => s.setQuery({ category: v })} options={options(codes?.category)} />
           <Select allowClear placeholder="状态" style={{ width: 110 }} value={s.query.status} onChange={(v) => s.setQuery({ status: v })} options={options(codes?.status)} />
@@ -113,6 +116,7 @@ export function TownListPage() {
             render: (v: string, r) => <a onClick={() => navigate(`/towns/${r.id}`)}>{v}</a>,
           },
           { title: '所在县', dataIndex: 'county_name', width: 110, render: (v: string | null, r) => v ?? r.county_code },
+          ...originColumn<ListedTown>(s.origins),
           { title: '类别', dataIndex: 'category', width: 150, render: (v: string) => codes?.category[v as keyof typeof codes.category] ?? v },
           { title: '主导产业', dataIndex: 'leading_industry', ellipsis: true },
           { title: '级别', dataIndex: 'level_label', width: 80, render: (v: string | null) => v ?? <span className="muted">未认定</span> },

@@ -9,6 +9,7 @@ import { EnterpriseSelect } from '../../components/EnterpriseSelect';
 import { errorText } from '../../components/errors';
 import { LEVEL_LABEL, PLAN_TYPE_LABEL, STATUS_COLOR, STATUS_LABEL, options } from './format';
 import { PlanForm } from './PlanForm';
+import { OriginSelect, originColumn } from '../../components/OriginFilter';
 
 export function PlanListPage() {
   const s = usePlans();
@@ -18,6 +19,7 @@ export function PlanListPage() {
   const { message } = App.useApp();
 
   useEffect(() => {
+    void s.loadOrigins();
     void s.load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -65,6 +67,7 @@ export function PlanListPage() {
             onSearch={(v) => s.setQuery({ q: v || undefined })}
             aria-label="搜索培训计划"
           />
+          <OriginSelect options={s.origins} value={s.query.origin_office} onChange={(v) => s.setQuery({ origin_office: v })} />
           <Select allowClear placeholder="培训类型" style={{ width: 190 }} value={s.query.plan_type} onChange={(v) => s.setQuery({ plan_type: v })} options={options(PLAN_TYPE_LABEL)} />
           <Select allowClear placeholder="状态" style={{ width: 110 }} value={s.query.status} onChange={(v) => s.setQuery({ status: v })} options={options(STATUS_LABEL)} />
           <InputNumber
@@ -102,6 +105,7 @@ export function PlanListPage() {
         columns={[
           { title: '计划编号', dataIndex: 'code', width: 140, render: (v: string, r) => <a onClick={() => navigate(`/training/plans/${r.id}`)}>{v}</a> },
           { title: '企业', dataIndex: 'enterprise_name', ellipsis: true },
+          ...originColumn<PlanListed>(s.origins),
           { title: '类型', dataIndex: 'plan_type', width: 170, render: (v: keyof typeof PLAN_TYPE_LABEL) => PLAN_TYPE_LABEL[v] },
           { title: '职业(工种)', dataIndex: 'occupation_name', width: 110 },
           { title: '目标等级', dataIndex: 'target_level', width: 120, render: (v: keyof typeof LEVEL_LABEL) => LEVEL_LABEL[v] },

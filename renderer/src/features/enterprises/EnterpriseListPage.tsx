@@ -1,15 +1,14 @@
+import { useDebouncedSearch, useExportJob } from '../../components/listTools';
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Input, Modal, Progress, Select, Space, Table, Tag, Tooltip, App } from 'antd';
+import { Alert, Button, Card, Input, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { PlusOutlined, UploadOutlined, DownloadOutlined } from '@ant-design/icons';
 import type { ListedEnterprise } from '../../../../db/enterprises/queries';
 import type { ImportSummary } from '../../../../db/enterprises/excel';
 import { useEnterprises } from '../../stores/enterprises';
 import { navigate } from '../../stores/route';
-import type { JobProgress } from '../../api/client';
 import { EnterpriseForm } from './EnterpriseForm';
 import { IndustrySelect } from './IndustrySelect';
 import { ImportDialog } from '../../components/ImportDialog';
-import { errorText } from '../../components/errors';
 
 export const SCALE = { above: '规上', below: '规下' } as const;
 
@@ -17,35 +16,16 @@ export function EnterpriseListPage() {
   const s = useEnterprises();
   const [formOpen, setFormOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
-  const [exporting, setExporting] = useState<JobProgress | null>(null);
-  const [search, setSearch] = useState(s.query.q ?? '');
-  const { message } = App.useApp();
+  const exporter = useExportJob();
+  const [search, setSearch] = useDebouncedSearch(s.query.q, (q) => s.setQuery({ q }));
 
   useEffect(() => {
     void s.loadCodes();
     void s.load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((s.query.q ?? '') !== search) s.setQuery({ q: search || undefined });
-    }, 250);
-    return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [search]);
 
-  const doExport = async () => {
-    setExporting({ done: 0, total: null, phase: '准备' });
-    try {
-      await s.exportList(setExporting);
-      message.success('已导出当前筛选结果');
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setExporting(null);
-    }
-  };
+  const doExport = () => exporter.run((p) => s.exportList(p), '已导出当前筛选结果');
 
   return (
     <div>
@@ -58,7 +38,7 @@ export function EnterpriseListPage() {
           <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)}>
             导入 Excel
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => void doExport()} loading={!!exporting}>
+          <Button icon={<DownloadOutlined />} onClick={() => void doExport()} loading={exporter.busy}>
             导出 Excel
           </Button>
         </Space>
@@ -210,10 +190,7 @@ export function EnterpriseListPage() {
         describe={(r) => `导入完成：共 ${r.total} 行，新增 ${r.created} 家，更新 ${r.updated} 家，未变 ${r.unchanged} 家，新增梯度 ${r.tiersAdded} 条`}
         onDone={() => void s.load()}
       />
-      <Modal open={!!exporting} footer={null} closable={false} title="正在导出">
-        <Progress percent={exporting?.total ? Math.round((exporting.done / exporting.total) * 100) : 30} status="active" />
-        <span className="muted">{exporting?.phase}</span>
-      </Modal>
+      {exporter.dialog}
     </div>
   );
 }

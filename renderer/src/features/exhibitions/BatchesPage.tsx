@@ -7,7 +7,7 @@ import { today } from './labels';
 
 export function BatchesPage() {
   const s = useExhibitions();
-  useEffect(() => void s.loadBatches(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => void s.loadBatches(), []);
   const t = today();
   return (
     <div>

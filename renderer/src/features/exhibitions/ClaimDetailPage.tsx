@@ -30,7 +30,7 @@ export function ClaimDetailPage({ id }: { id: number }) {
     setError(null);
     setActionError(null);
     s.loadDetail(id).catch((e) => setError(errorText(e)));
-  }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [id]);
 
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!d || d.claim.id !== id) return <Spin />;
@@ -373,7 +373,7 @@ function PayDialog(props: { open: boolean; d: ClaimDetail; admin: boolean; onClo
     setError(null);
     setSanctioned(false);
     form.setFieldsValue({ pay_date: today(), amount_yuan: yuanText(Math.max(0, open)), voucher_no: '', note: '', override_reason: '' });
-  }, [props.open]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.open]);
   const ok = async () => {
     let v: { pay_date: string; amount_yuan: string; voucher_no: string; note?: string; override_reason?: string };
     try {

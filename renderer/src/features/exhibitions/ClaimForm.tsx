@@ -49,7 +49,7 @@ export function ClaimForm(props: { open: boolean; editing: ClaimDetail | null; o
     form.setFieldsValue(
       props.editing ? toForm(props.editing) : { claim_date: today(), agent_used: false, booths: [{ booth_no: '', area_m2: '9', kind: 'standard' }], items: [blankItem()] },
     );
-  }, [props.open, props.editing, form]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.open, props.editing, form]);
 
   const save = async () => {
     let v: Record<string, unknown>;

@@ -1,5 +1,6 @@
+import { useDebouncedSearch, useExportJob } from '../../components/listTools';
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Form, Input, Modal, Progress, Select, Space, Table, Tag, App } from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, App } from 'antd';
 import { PlusOutlined, UploadOutlined, DownloadOutlined, NotificationOutlined, CloseCircleOutlined } from '@ant-design/icons';
 import type { ClaimListRow } from '../../../../db/exhibitions/service';
 import type { ClaimStatus } from '../../../../db/exhibitions/schema';
@@ -7,7 +8,6 @@ import type { ClaimImportSummary } from '../../../../db/exhibitions/excel';
 import { useExhibitions } from '../../stores/exhibitions';
 import { useApp, hasRole } from '../../stores/app';
 import { navigate } from '../../stores/route';
-import type { JobProgress } from '../../api/client';
 import { ImportDialog } from '../../components/ImportDialog';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';
 import { showFieldErrors, errorText } from '../../components/errors';
@@ -21,37 +21,22 @@ const YEARS = Array.from({ length: 6 }, (_, i) => thisYear + 1 - i);
 export function ClaimsPage() {
   const s = useExhibitions();
   const role = useApp((x) => x.status?.session.user?.role);
-  const [search, setSearch] = useState(s.query.q ?? '');
+  const [search, setSearch] = useDebouncedSearch(s.query.q, (q) => s.setQuery({ q }));
   const [formOpen, setFormOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
-  const [exporting, setExporting] = useState<JobProgress | null>(null);
+  const exporter = useExportJob();
   const [selected, setSelected] = useState<number[]>([]);
   const [publishOpen, setPublishOpen] = useState(false);
-  const { message } = App.useApp();
 
   useEffect(() => {
     void s.load();
     void s.loadFairs();
     void s.loadOrigins();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((s.query.q ?? '') !== search) s.setQuery({ q: search || undefined });
-    }, 250);
-    return () => clearTimeout(t);
-  }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
 
   const doExport = async () => {
     const year = s.query.year ?? thisYear;
-    setExporting({ done: 0, total: null, phase: '准备' });
-    try {
-      await s.exportYear(year, setExporting);
-      message.success(`已导出 ${year} 年度的参展补贴申请`);
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setExporting(null);
-    }
+    await exporter.run((p) => s.exportYear(year, p), `已导出 ${year} 年度的参展补贴申请`);
   };
 
   return (
@@ -70,7 +55,7 @@ export function ClaimsPage() {
           <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)}>
             导入 Excel
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => void doExport()} loading={!!exporting}>
+          <Button icon={<DownloadOutlined />} onClick={() => void doExport()} loading={exporter.busy}>
             导出 Excel（{s.query.year ?? thisYear} 年度）
           </Button>
         </Space>
@@ -143,10 +128,7 @@ export function ClaimsPage() {
         describe={(r) => `导入完成：新建申请 ${r.claims} 件（草稿），费用明细 ${r.items} 项`}
         onDone={() => void s.load()}
       />
-      <Modal open={!!exporting} footer={null} closable={false} title="正在导出">
-        <Progress percent={exporting?.total ? Math.round((exporting.done / exporting.total) * 100) : 30} status="active" />
-        <span className="muted">{exporting?.phase}</span>
-      </Modal>
+      {exporter.dialog}
     </div>
   );
 }

@@ -11,7 +11,7 @@ export function FairsPage() {
   const s = useExhibitions();
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<FairView | 'new' | null>(null);
-  useEffect(() => void s.loadFairs(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => void s.loadFairs(), []);
   const rows = s.fairs.filter((f) => !q || f.name.includes(q) || f.organiser.includes(q) || (f.city ?? '').includes(q));
   return (
     <div>

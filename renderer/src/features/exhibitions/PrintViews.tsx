@@ -11,7 +11,7 @@ function useDoc<T>(load: () => Promise<T>, key: number) {
   useEffect(() => {
     setDoc(null);
     load().then(setDoc).catch((e) => setError(errorText(e)));
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key]);
   return { doc, error };
 }
 

@@ -19,13 +19,13 @@ export function RulesPage() {
   const [changes, setChanges] = useState<{ name: string; version: number; rows: RecalcChange[]; changed: number } | null>(null);
   const { message } = App.useApp();
 
-  useEffect(() => void s.loadRuleSets(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => void s.loadRuleSets(), []);
   useEffect(() => {
     if (selected === null && s.ruleSets.length) setSelected(s.ruleSets[0]!.id);
   }, [s.ruleSets, selected]);
   useEffect(() => {
     if (selected !== null) s.getRuleSet(selected).then(setView).catch((e) => message.error(errorText(e)));
-  }, [selected, s.ruleSets]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [selected, s.ruleSets]);
 
   const admin = hasRole(role, 'admin');
   return (
@@ -197,7 +197,7 @@ function RuleEditor(props: {
       ...base,
       ...(props.mode === 'create' ? { name: '', region_code: props.regionCode, year: new Date().getFullYear(), source: props.base?.source ?? '' } : { note: '' }),
     } as FormValues);
-  }, [props.open]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.open]);
 
   const save = async () => {
     let v: FormValues;

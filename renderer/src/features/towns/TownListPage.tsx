@@ -1,9 +1,9 @@
+import { useDebouncedSearch, useExportJob } from '../../components/listTools';
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, App } from 'antd';
+import { Alert, Button, Card, Input, InputNumber, Modal, Select, Space, Table, Tag, App } from 'antd';
 import { PlusOutlined, UploadOutlined, DownloadOutlined } from '@ant-design/icons';
 import { useTowns, STATUS_COLOR, type ListedTown } from '../../stores/towns';
 import { navigate } from '../../stores/route';
-import type { JobProgress } from '../../api/client';
 import { ImportDialog } from '../../components/ImportDialog';
 import { errorText } from '../../components/errors';
 import { TownForm } from './TownForm';
@@ -15,8 +15,8 @@ export function TownListPage() {
   const [importOpen, setImportOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
   const [exportYear, setExportYear] = useState<number | null>(null);
-  const [exporting, setExporting] = useState<JobProgress | null>(null);
-  const [search, setSearch] = useState(s.query.q ?? '');
+  const exporter = useExportJob();
+  const [search, setSearch] = useDebouncedSearch(s.query.q, (q) => s.setQuery({ q }));
   const { message } = App.useApp();
   const codes = s.codes;
 
@@ -24,30 +24,14 @@ export function TownListPage() {
     void s.loadCodes();
     void s.loadOrigins();
     void s.load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((s.query.q ?? '') !== search) s.setQuery({ q: search || undefined });
-    }, 250);
-    return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [search]);
 
   const options = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).map(([value, label]) => ({ value, label }));
 
   const doExportIndicators = async () => {
     setExportOpen(false);
-    setExporting({ done: 0, total: null, phase: '准备' });
-    try {
-      await s.exportIndicators(exportYear ?? undefined, setExporting);
-      message.success('已导出年度指标');
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setExporting(null);
-    }
+    await exporter.run((p) => s.exportIndicators(exportYear ?? undefined, p), '已导出年度指标');
   };
 
   return (
@@ -158,10 +142,7 @@ export function TownListPage() {
           导出的表格与导入模板的列相同，可在 Excel/WPS 中修改后再导入。
         </p>
       </Modal>
-      <Modal open={!!exporting} footer={null} closable={false} title="正在导出">
-        <Progress percent={exporting?.total ? Math.round((exporting.done / exporting.total) * 100) : 30} status="active" />
-        <span className="muted">{exporting?.phase}</span>
-      </Modal>
+      {exporter.dialog}
     </div>
   );
 }

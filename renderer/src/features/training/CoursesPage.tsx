@@ -26,7 +26,6 @@ export function CoursesPage() {
         setTotals(t);
       })
       .catch((e) => message.error(errorText(e)));
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(load, [year]);
 
   return (

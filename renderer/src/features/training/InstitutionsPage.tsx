@@ -13,7 +13,6 @@ export function InstitutionsPage() {
   const [editing, setEditing] = useState<InstitutionRow | 'new' | null>(null);
   const { message } = App.useApp();
   const load = () => void training.institutions().then(setRows).catch((e) => message.error(errorText(e)));
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(load, []);
   return (
     <div>

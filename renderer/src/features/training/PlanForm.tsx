@@ -41,7 +41,6 @@ export function PlanForm(props: { open: boolean; onClose(): void; onSaved(id: nu
   useEffect(() => {
     const cur = form.getFieldValue('rule_set_id') as number | undefined;
     if (!forType.some((r) => r.id === cur)) form.setFieldValue('rule_set_id', forType.find((r) => !r.is_sample)?.id ?? forType[0]?.id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [planType, rules]);
 
   const save = async () => {

@@ -1,12 +1,11 @@
+import { useDebouncedSearch, useExportJob } from '../../components/listTools';
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, App } from 'antd';
+import { Alert, Button, Card, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import { PlusOutlined, DownloadOutlined, CloseOutlined } from '@ant-design/icons';
 import type { PlanListed } from '../../../../db/training/service';
 import { usePlans } from '../../stores/training';
 import { navigate } from '../../stores/route';
-import type { JobProgress } from '../../api/client';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';
-import { errorText } from '../../components/errors';
 import { LEVEL_LABEL, PLAN_TYPE_LABEL, STATUS_COLOR, STATUS_LABEL, options } from './format';
 import { PlanForm } from './PlanForm';
 import { OriginSelect, originColumn } from '../../components/OriginFilter';
@@ -14,34 +13,15 @@ import { OriginSelect, originColumn } from '../../components/OriginFilter';
 export function PlanListPage() {
   const s = usePlans();
   const [formOpen, setFormOpen] = useState(false);
-  const [exporting, setExporting] = useState<JobProgress | null>(null);
-  const [search, setSearch] = useState(s.query.q ?? '');
-  const { message } = App.useApp();
+  const exporter = useExportJob();
+  const [search, setSearch] = useDebouncedSearch(s.query.q, (q) => s.setQuery({ q }));
 
   useEffect(() => {
     void s.loadOrigins();
     void s.load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((s.query.q ?? '') !== search) s.setQuery({ q: search || undefined });
-    }, 250);
-    return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [search]);
 
-  const doExport = async () => {
-    setExporting({ done: 0, total: null, phase: '准备' });
-    try {
-      await s.exportList(setExporting);
-      message.success('已导出当前筛选结果');
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setExporting(null);
-    }
-  };
+  const doExport = () => exporter.run((p) => s.exportList(p), '已导出当前筛选结果');
 
   return (
     <div>
@@ -51,7 +31,7 @@ export function PlanListPage() {
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setFormOpen(true)}>
             新建培训计划
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => void doExport()} loading={!!exporting}>
+          <Button icon={<DownloadOutlined />} onClick={() => void doExport()} loading={exporter.busy}>
             导出 Excel
           </Button>
         </Space>
@@ -122,10 +102,7 @@ export function PlanListPage() {
           navigate(`/training/plans/${id}`);
         }}
       />
-      <Modal open={!!exporting} footer={null} closable={false} title="正在导出">
-        <Progress percent={exporting?.total ? Math.round((exporting.done / exporting.total) * 100) : 30} status="active" />
-        <span className="muted">{exporting?.phase}</span>
-      </Modal>
+      {exporter.dialog}
     </div>
   );
 }

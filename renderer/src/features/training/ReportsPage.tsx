@@ -159,7 +159,6 @@ function LedgerTab() {
   const query = mode === 'year' ? { year, plan_type: type } : from && to ? { from, to, plan_type: type } : null;
   useEffect(() => {
     if (query) void training.ledger(query).then((r) => setRows(r.rows)).catch((e) => message.error(errorText(e)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode, year, from, to, type]);
   const doExport = async () => {
     if (!query) return message.warning('请选择起止日期');

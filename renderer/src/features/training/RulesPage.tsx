@@ -25,7 +25,6 @@ export function RulesPage() {
   const isAdmin = hasRole(role, 'admin');
   const { message, modal } = App.useApp();
   const load = () => void training.rules({ include_inactive: all }).then(setRows).catch((e) => message.error(errorText(e)));
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(load, [all]);
 
   const retire = (r: RuleSetDetail) => {

@@ -1,6 +1,6 @@
 // `npm run bench`: prints figures beside their targets; no assertions. Each area adds a section to SECTIONS.
 // `npm run bench -- --only 企业库列表` runs the sections whose name contains the text.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -102,6 +102,7 @@ const enterpriseImport: Section = {
     let t0 = process.hrtime.bigint();
     const rows = list.map(templateRow);
     const bytes = await writeWorkbook([{ name: '企业名录', columns: ENTERPRISE_COLUMNS.map((c) => ({ header: c.header, required: c.required })), rows }]);
+    if (process.env.BENCH_KEEP_XLSX) writeFileSync(process.env.BENCH_KEEP_XLSX, bytes);
     report.note(`生成测试文件 ${(bytes.length / 1048576).toFixed(1)} MB，用时 ${ms(t0).toFixed(0)} ms（不计入导入）`);
 
     const ctx: Ctx = { db, clock, actor: ADMIN, dataDir: null };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { Ctx } from '../context.js';
 import { isoDate, isoTimestamp } from '../clock.js';
@@ -184,9 +185,10 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
 
   ctx.db.transaction(() => {
     let n = 0;
+    const created = prepared.filter((p) => !existing.has(p.uscc)).length;
+    const fts = deferSearchIndex(ctx.db, created);
     // Enough versions for every new row and every tier that may be added (unused ones leave harmless gaps).
-    const newRows = prepared.filter((p) => !existing.has(p.uscc)).length + prepared.filter((p) => p.tier).length;
-    const versions = reserveVersions(ctx.db, newRows);
+    const versions = reserveVersions(ctx.db, created + prepared.filter((p) => p.tier).length);
     let nextVersion = versions.first;
     for (const p of prepared) {
       const py = pinyinKeys(p.data.name);
@@ -226,6 +228,7 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
       }
       if (++n % 5000 === 0) progress(n, prepared.length, '写入台账');
     }
+    fts.finish();
     audit(ctx, 'enterprise.import', 'enterprise', null, {
       file: opts.fileName,
       sha256: fileHash,
@@ -240,6 +243,28 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
   })();
   progress(prepared.length, prepared.length, '完成');
   return summary;
+}
+
+/**
+ * A bulk import indexes its new rows for search in one statement after the inserts instead of one trigger call per
+ * row (about a third of the write phase of 50,000 rows). Inside the caller's transaction: the trigger is dropped
+ * and recreated from its own stored SQL, so a failed import rolls both back, and no other writer can slip a row
+ * past the index (one connection, one transaction). Small imports keep the trigger.
+ */
+function deferSearchIndex(db: Database, newRows: number): { finish(): void } {
+  if (newRows < 1000) return { finish() {} };
+  const trigger = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get() as
+    | string
+    | undefined;
+  if (!trigger) return { finish() {} };
+  const after = db.prepare('SELECT coalesce(max(id), 0) FROM enterprise').pluck().get() as number;
+  db.exec('DROP TRIGGER enterprise_fts_insert');
+  return {
+    finish() {
+      db.prepare('INSERT INTO enterprise_fts(rowid, search_text) SELECT id, search_text FROM enterprise WHERE id > ?').run(after);
+      db.exec(trigger);
+    },
+  };
 }
 
 const TEMPLATE_NOTES = [

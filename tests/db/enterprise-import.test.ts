@@ -1,5 +1,5 @@
 import { ADMIN } from '../helpers.js';
-import { getEnterprise } from '../../db/enterprises/service.js';
+import { getEnterprise, listEnterprises } from '../../db/enterprises/service.js';
 import { fixedClock } from '../../db/clock.js';
 // Importing an enterprise list from Excel: every bad file and bad row gets a clear message and nothing is written.
 import { describe, expect, it } from 'vitest';
@@ -237,5 +237,40 @@ describe('enterprise import: rows', () => {
     expect(e.contact_phone).toBe('13803561111');
     expect(e.search_text).toContain('zzxd1zzyxgs');
     expect(verifyAudit(db).ok).toBe(true);
+  });
+});
+
+describe('enterprise import: the search index of a bulk import', () => {
+  it('indexes every row of a large import (built after the inserts) and keeps indexing rows created afterwards', async () => {
+    const { run, count, db, ctx } = setup();
+    await run(await xlsx([row(1)]));
+    const names = ['高平市晋东铸造有限公司', '泽州县华鑫精密铸造有限公司', '阳城县康达阀业有限公司'];
+    const rows = Array.from({ length: 1500 }, (_, i) => row(i + 2, { name: `${names[i % 3]}第${i + 2}分厂` }));
+    const r = await run(await xlsx(rows));
+    expect(r.created).toBe(1500);
+    expect(count()).toBe(1501);
+    const search = (q: string) => listEnterprises(ctx(ADMIN), { q, pageSize: 5 }).total;
+    expect(search('精密铸造')).toBe(500);
+    expect(search('gpsjdzz')).toBe(500);
+    expect(search('第1501分厂')).toBe(1);
+    expect(search('第1分厂')).toBe(0);
+    // Every row is in the index exactly once, and the per-row trigger is back.
+    expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(1501);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.exec(`INSERT INTO enterprise_fts(enterprise_fts) VALUES ('integrity-check')`);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
+    await run(await xlsx([row(5000, { name: '陵川县新建耐材有限公司' })]));
+    expect(search('新建耐材')).toBe(1);
+  });
+
+  it('leaves no rows, no index entries and the trigger in place when a large import fails while writing', async () => {
+    const { run, count, db } = setup();
+    // A trigger that refuses one row mid-write stands in for a disk or constraint failure after validation.
+    db.exec(`CREATE TRIGGER refuse_row BEFORE INSERT ON enterprise WHEN NEW.name LIKE '%第1200分厂%' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const rows = Array.from({ length: 1500 }, (_, i) => row(i + 1, { name: `泽州县铸造第${i + 1}分厂` }));
+    await expect(run(await xlsx(rows))).rejects.toThrow(/disk full/);
+    expect(count()).toBe(0);
+    expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(0);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
   });
 });

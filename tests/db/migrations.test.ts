@@ -159,6 +159,17 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     },
   },
+  8: {
+    before(db) {
+      FROM_PREVIOUS[7]!.before(db);
+    },
+    after(db) {
+      expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'enterprise_name'`).pluck().get()).toBe(0);
+      // The registry and its search index are untouched.
+      expect(db.prepare(`SELECT count(*) FROM enterprise`).pluck().get()).toBe(1);
+      expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'enterprise'`).pluck().get()).toBeGreaterThanOrEqual(6);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

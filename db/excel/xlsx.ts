@@ -3,7 +3,7 @@
 // in slices and scanned as text chunks, so a 20 MB file never sits in memory inflated whole.
 // Only what an import needs: cell values of the first worksheet, dates told by their number format.
 import { StringDecoder } from 'node:string_decoder';
-import { Inflate, inflateSync } from 'fflate';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 export type XCell = string | number | boolean | Date | null;
 
@@ -80,7 +80,7 @@ const utf8 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength
 function entryText(b: Uint8Array, e: ZipEntry): string {
   const data = entryData(b, e);
   if (e.method !== 0 && e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
-  return utf8(e.method === 0 ? data : inflateSync(data));
+  return utf8(e.method === 0 ? data : inflateRawSync(data));
 }
 
 // ---------------------------------------------------------------------------------------------- text
@@ -674,11 +674,15 @@ function cellType(s: string, vs: number, ve: number): number {
   return T_N;
 }
 
-/** Slice of compressed input per inflate step; the event loop gets a turn every few slices. */
-const SLICE = 256 * 1024;
-const SLICES_PER_TURN = 4;
+/** Slice of stored (uncompressed) input per scan step; the event loop gets a turn between slices. */
+const SLICE = 1024 * 1024;
+/** Inflated bytes handed to the scanner at a time. */
+const CHUNK = 256 * 1024;
 
-/** Inflates and scans the workbook's first worksheet, calling `sink` for each non-empty row. */
+/**
+ * Inflates and scans the workbook's first worksheet, calling `sink` for each non-empty row. Node's zlib inflates
+ * on its thread pool, so on a two-core office PC the next slice inflates while this thread scans the last one.
+ */
 export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<void> {
   const e = book.sheet;
   if (!e) return;
@@ -691,8 +695,8 @@ export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<voi
     return final ? text + dec.end() : text;
   };
   if (e.method === 0) {
-    for (let i = 0; i < data.length && !scanner.done; i += SLICE * 4) {
-      const end = Math.min(data.length, i + SLICE * 4);
+    for (let i = 0; i < data.length && !scanner.done; i += SLICE) {
+      const end = Math.min(data.length, i + SLICE);
       scanner.push(decode(data.subarray(i, end), end >= data.length));
       await turn();
     }
@@ -700,18 +704,14 @@ export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<voi
     return;
   }
   if (e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
-  let ended = false;
-  const inflate = new Inflate((chunk, final) => {
+  const inflater = createInflateRaw({ chunkSize: CHUNK });
+  inflater.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  // Breaking out of the loop (the sink threw, or the scanner is done) destroys the stream.
+  for await (const chunk of inflater as AsyncIterable<Buffer>) {
+    scanner.push(decode(chunk, false));
     if (scanner.done) return;
-    scanner.push(decode(chunk, final), final);
-    if (final) ended = true;
-  });
-  for (let i = 0, k = 0; i < data.length && !scanner.done; i += SLICE, k++) {
-    const end = Math.min(data.length, i + SLICE);
-    inflate.push(data.subarray(i, end), end >= data.length);
-    if (k % SLICES_PER_TURN === SLICES_PER_TURN - 1) await turn();
   }
-  if (!ended && !scanner.done) scanner.push('', true);
+  scanner.push(decode(new Uint8Array(0), true), true);
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -357,6 +357,18 @@ describe('scanner and parts', () => {
     const truncated = excelLike().subarray(0, 1500);
     expect((await rejected(read(Buffer.concat([truncated, Buffer.alloc(10)])))).code).toBe('NOT_XLSX');
 
+    // A worksheet whose compressed data is damaged half way: refused as a whole, no partial rows.
+    const damagedBook = new ExcelJS.Workbook();
+    const bs = damagedBook.addWorksheet('名录');
+    bs.addRow(['列A']);
+    for (let i = 0; i < 20000; i++) bs.addRow([`泽州县第${i}铸造有限公司`]);
+    const whole = Buffer.from(await damagedBook.xlsx.writeBuffer());
+    const damaged = Buffer.from(whole);
+    for (let i = Math.floor(damaged.length * 0.4); i < Math.floor(damaged.length * 0.4) + 4096; i++) damaged[i] = damaged[i]! ^ 0x5a;
+    const broken = await rejected(read(damaged, [{ key: 'a', header: '列A' }]));
+    expect(broken.code).toBe('NOT_XLSX');
+    expect((await read(whole, [{ key: 'a', header: '列A' }])).length).toBe(20000);
+
     const none = new ExcelJS.Workbook();
     const noSheets = await rejected(read(Buffer.from(await none.xlsx.writeBuffer())));
     expect([noSheets.code, noSheets.message]).toEqual(['EMPTY_WORKBOOK', '工作簿「test.xlsx」中没有工作表']);

@@ -42,6 +42,13 @@ export async function buildElectron(outDir = electronOut) {
       define: { 'import.meta.url': '__importMetaUrl' },
       banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
+    // The enterprise import's worker thread (db/enterprises/import-source.ts): self-contained, unpacked from app.asar.
+    esbuild({
+      ...common,
+      entryPoints: [join(root, 'db', 'enterprises', 'import-worker.ts')],
+      outfile: join(outDir, 'enterprise-import-worker.cjs'),
+      external: [],
+    }),
     esbuild({
       ...common,
       // A sandboxed preload may require only 'electron' (and a few polyfills): everything else is inlined.
@@ -51,7 +58,7 @@ export async function buildElectron(outDir = electronOut) {
       platform: 'browser',
     }),
   ]);
-  process.stdout.write(`✓ ${relative(root, join(outDir, 'main.cjs'))}, ${relative(root, join(outDir, 'preload.cjs'))}\n`);
+  process.stdout.write(`✓ ${relative(root, join(outDir, 'main.cjs'))}, ${relative(root, join(outDir, 'preload.cjs'))}, ${relative(root, join(outDir, 'enterprise-import-worker.cjs'))}\n`);
 }
 
 export async function buildRenderer() {

@@ -1,50 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
 import type { Ctx } from '../context.js';
 import { isoDate, isoTimestamp } from '../clock.js';
-import { uuidv7 } from '../ids.js';
 import { AppError } from '../result.js';
 import { audit } from '../audit/audit.js';
-import { cellDate, cellText, readSheet, type ColumnSpec, type RowError } from '../excel/read.js';
+import { assertXlsx, type RowError } from '../excel/read.js';
 import { writeWorkbook } from '../excel/write.js';
-import { pinyinKeys } from './pinyin.js';
-import { checkEnterprise, loadLookups } from './rules.js';
-import { enterpriseInput, listQuery, SCALE_LABEL, TIER_LEVEL_LABEL, type EnterpriseRow } from './schema.js';
+import { loadLookups } from './rules.js';
+import { listQuery, SCALE_LABEL, TIER_LEVEL_LABEL, type EnterpriseRow } from './schema.js';
+import { ENTERPRISE_COLUMNS } from './import-rows.js';
+import { openRowSource, type RowSource } from './import-source.js';
 import * as q from './queries.js';
 import { diff } from './service.js';
 import { reserveVersions } from '../exchange/versions.js';
 
-export const ENTERPRISE_COLUMNS: ColumnSpec[] = [
-  { key: 'uscc', header: '统一社会信用代码', required: true, aliases: ['信用代码', '社会信用代码'] },
-  { key: 'name', header: '企业名称', required: true, aliases: ['名称', '单位名称'] },
-  { key: 'region_code', header: '注册地行政区划代码', required: true, aliases: ['行政区划代码', '区划代码'] },
-  { key: 'township', header: '乡镇(街道)', aliases: ['乡镇', '乡镇街道'] },
-  { key: 'address', header: '地址', aliases: ['注册地址', '经营地址'] },
-  { key: 'industry_code', header: '国民经济行业分类代码', aliases: ['行业代码', '行业分类代码'] },
-  { key: 'scale', header: '规模(规上/规下)', required: true, aliases: ['规模', '是否规上'] },
-  { key: 'legal_rep', header: '法定代表人', aliases: ['法人代表', '法人'] },
-  { key: 'contact_name', header: '联系人' },
-  { key: 'contact_phone', header: '联系电话', aliases: ['电话', '手机'] },
-  { key: 'tier', header: '梯度类型', aliases: ['企业梯度', '梯度'] },
-  { key: 'tier_level', header: '梯度级别(国家/省/市/县)', aliases: ['梯度级别', '认定级别'] },
-  { key: 'tier_doc_no', header: '认定文号', aliases: ['文号'] },
-  { key: 'tier_valid_from', header: '有效期起', kind: 'date' },
-  { key: 'tier_valid_to', header: '有效期止', kind: 'date' },
-];
-const HEADER_OF = Object.fromEntries(ENTERPRISE_COLUMNS.map((c) => [c.key, c.header]));
-const COLUMN_OF_FIELD: Record<string, string> = { ...HEADER_OF };
-
-const SCALE_IN: Record<string, 'above' | 'below'> = { 规上: 'above', 规模以上: 'above', 是: 'above', 规下: 'below', 规模以下: 'below', 否: 'below' };
-const LEVEL_IN: Record<string, keyof typeof TIER_LEVEL_LABEL> = {
-  国家: 'national', 国家级: 'national', 省: 'provincial', 省级: 'provincial', 市: 'city', 市级: 'city', 县: 'county', 县级: 'county',
-};
+export { ENTERPRISE_COLUMNS };
 
 export interface ImportOptions {
   fileName: string;
   bytes: Uint8Array;
   updateExisting?: boolean;
   onProgress?: (done: number, total: number | null, phase: string) => void;
+  /** Told whether the rows were checked on a worker thread (large files) or in this thread. */
+  onSource?: (kind: RowSource['kind']) => void;
 }
 
 export interface ImportSummary {
@@ -55,27 +33,15 @@ export interface ImportSummary {
   tiersAdded: number;
 }
 
-interface Prepared {
-  row: number;
-  uscc: string;
-  data: z.output<typeof enterpriseInput>;
-  overrideReason: string | null;
-  tier: { tier_code: string; level: string; doc_no: string | null; valid_from: string; valid_to: string | null } | null;
-}
-
 /**
- * All-or-nothing: every row is checked first; one bad row means nothing is written and the report names each
- * bad row, column and reason. Then one transaction writes everything.
+ * All-or-nothing: every row is checked; one bad row means nothing is written and the report names each bad row,
+ * column and reason. Rows are checked on a worker thread and written here batch by batch inside one transaction
+ * (import-source.ts), which is rolled back if any row turns out bad.
  */
 export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => {});
   progress(0, null, '读取工作簿');
-  const rows = await readSheet(opts.bytes, opts.fileName, ENTERPRISE_COLUMNS, {
-    onProgress: (n) => progress(n, null, '读取工作簿'),
-    maxRows: 200_000,
-  });
-  progress(0, rows.length, '校验数据');
-  const lk = loadLookups(ctx.db);
+  assertXlsx(opts.bytes, opts.fileName);
   const tierByName = new Map<string, string>();
   for (const t of ctx.db.prepare('SELECT code, name FROM tier_type').all() as Array<{ code: string; name: string }>) {
     tierByName.set(t.name, t.code);
@@ -86,85 +52,38 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
   for (const r of ctx.db.prepare('SELECT uscc, id FROM enterprise').iterate() as IterableIterator<{ uscc: string; id: number }>) {
     existing.set(r.uscc, r.id);
   }
-  const errors: RowError[] = [];
-  const firstRowOf = new Map<string, number>();
-  const prepared: Prepared[] = [];
-  const today = isoDate(ctx.clock.now());
-
-  for (const { row, values } of rows) {
-    const err = (column: string, message: string) => errors.push({ row, column, message });
-    const text = (k: string) => cellText(values[k] ?? null);
-    const scaleText = text('scale');
-    const raw = {
-      uscc: text('uscc') ?? '',
-      name: text('name') ?? '',
-      region_code: text('region_code') ?? '',
-      township: text('township'),
-      address: text('address'),
-      industry_code: text('industry_code'),
-      scale: scaleText === null ? undefined : (SCALE_IN[scaleText] ?? scaleText),
-      legal_rep: text('legal_rep'),
-      contact_name: text('contact_name'),
-      contact_phone: text('contact_phone'),
-    };
-    const parsed = enterpriseInput.safeParse(raw);
-    if (!parsed.success) {
-      for (const i of parsed.error.issues) {
-        const key = String(i.path[0]);
-        const message = key === 'scale' && scaleText === null ? '必填' : key === 'scale' ? `「${scaleText}」应为 规上 或 规下` : i.message;
-        err(COLUMN_OF_FIELD[key] ?? key, message);
-      }
-      continue;
-    }
-    const checked = checkEnterprise(parsed.data, lk, ctx.actor);
-    for (const i of checked.issues) err(COLUMN_OF_FIELD[i.field] ?? i.label, i.message);
-    const uscc = checked.uscc;
-    const first = firstRowOf.get(uscc);
-    if (first !== undefined) {
-      err(HEADER_OF.uscc!, `${uscc} 与第 ${first} 行重复`);
-    } else {
-      firstRowOf.set(uscc, row);
-      if (existing.has(uscc) && !opts.updateExisting) {
-        err(HEADER_OF.uscc!, `${uscc} 已在企业库中登记（如需更新已有企业，请选择“更新已有”）`);
-      }
-    }
-    let tier: Prepared['tier'] = null;
-    const tierText = text('tier');
-    if (tierText) {
-      const code = tierByName.get(tierText) ?? tierByName.get(tierText.replace(/["“”]/g, ''));
-      if (!code) err(HEADER_OF.tier!, `未知的梯度类型「${tierText}」`);
-      const lvText = text('tier_level');
-      const level = lvText ? LEVEL_IN[lvText] : undefined;
-      if (!lvText) err(HEADER_OF.tier_level!, '填写了梯度类型时必填');
-      else if (!level) err(HEADER_OF.tier_level!, `「${lvText}」应为 国家、省、市 或 县`);
-      const from = cellDate(values.tier_valid_from ?? null);
-      const to = cellDate(values.tier_valid_to ?? null);
-      if (from === null) err(HEADER_OF.tier_valid_from!, '填写了梯度类型时必填');
-      else if (from === 'invalid') err(HEADER_OF.tier_valid_from!, `「${text('tier_valid_from')}」不是有效日期`);
-      if (to === 'invalid') err(HEADER_OF.tier_valid_to!, `「${text('tier_valid_to')}」不是有效日期`);
-      if (from && from !== 'invalid' && to && to !== 'invalid' && to < from) err(HEADER_OF.tier_valid_to!, `有效期止 ${to} 早于有效期起 ${from}`);
-      if (from && from !== 'invalid' && from > today) err(HEADER_OF.tier_valid_from!, `有效期起 ${from} 晚于今天`);
-      if (code && level && from && from !== 'invalid' && to !== 'invalid') {
-        tier = { tier_code: code, level, doc_no: text('tier_doc_no'), valid_from: from, valid_to: to };
-      }
-    }
-    prepared.push({ row, uscc, data: parsed.data, overrideReason: checked.overrideReason, tier });
-    if (prepared.length % 5000 === 0) progress(prepared.length, rows.length, '校验数据');
+  const nowDate = ctx.clock.now();
+  const source = await openRowSource({
+    bytes: opts.bytes,
+    fileName: opts.fileName,
+    maxRows: 200_000,
+    check: {
+      lookups: loadLookups(ctx.db),
+      tierByName,
+      registered: new Set(existing.keys()),
+      updateExisting: !!opts.updateExisting,
+      today: isoDate(nowDate),
+      nowMs: nowDate.getTime(),
+      actor: ctx.actor,
+    },
+  });
+  opts.onSource?.(source.kind);
+  try {
+    return writeRows(ctx, opts, source, existing, progress);
+  } finally {
+    source.close();
   }
+}
 
-  if (errors.length) {
-    const rowsWithErrors = new Set(errors.map((e) => e.row)).size;
-    const f = errors[0]!;
-    throw new AppError(
-      'IMPORT_REJECTED',
-      `导入未执行：${rowsWithErrors} 行有错误（第 ${f.row} 行「${f.column}」：${f.message}${errors.length > 1 ? ' 等' : ''}），未导入任何数据。请按错误报告修改后重新导入。`,
-      { errors, total: rows.length },
-    );
-  }
-
-  progress(0, prepared.length, '写入台账');
+function writeRows(
+  ctx: Ctx,
+  opts: ImportOptions,
+  source: RowSource,
+  existing: Map<string, number>,
+  progress: (done: number, total: number | null, phase: string) => void,
+): ImportSummary {
   const fileHash = createHash('sha256').update(opts.bytes).digest('hex');
-  const summary: ImportSummary = { total: prepared.length, created: 0, updated: 0, unchanged: 0, tiersAdded: 0 };
+  const summary: ImportSummary = { total: 0, created: 0, updated: 0, unchanged: 0, tiersAdded: 0 };
   const now = isoTimestamp(ctx.clock.now());
   const insert = q.insertVersionedStatement(ctx.db);
   const update = ctx.db.prepare(
@@ -182,57 +101,71 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
   );
   const byId = ctx.db.prepare('SELECT * FROM enterprise WHERE id = ?');
   const createdIds: number[] = [];
+  const actor = ctx.actor.username;
 
   ctx.db.transaction(() => {
-    let n = 0;
-    const created = prepared.filter((p) => !existing.has(p.uscc)).length;
-    const fts = deferSearchIndex(ctx.db, created);
-    // Enough versions for every new row and every tier that may be added (unused ones leave harmless gaps).
-    const versions = reserveVersions(ctx.db, created + prepared.filter((p) => p.tier).length);
-    let nextVersion = versions.first;
-    for (const p of prepared) {
-      const py = pinyinKeys(p.data.name);
-      const base = {
-        name: p.data.name, name_initials: py.initials, name_pinyin: py.full, region_code: p.data.region_code,
-        township: p.data.township, address: p.data.address, industry_code: p.data.industry_code, scale: p.data.scale,
-        legal_rep: p.data.legal_rep, contact_name: p.data.contact_name, contact_phone: p.data.contact_phone,
-      };
-      let id = existing.get(p.uscc);
-      if (id === undefined) {
-        const row = {
-          ...base, gid: uuidv7(ctx.clock), uscc: p.uscc, uscc_override_reason: p.overrideReason, status: 'active' as const,
-          status_reason: null, created_at: now, created_by: ctx.actor.username, updated_at: now, updated_by: ctx.actor.username,
-        };
-        id = Number(
-          insert.run({ ...row, search_text: q.searchText(row), row_version: nextVersion++, origin_office: versions.origin }).lastInsertRowid,
-        );
-        createdIds.push(id);
-        summary.created++;
-      } else {
-        const before = byId.get(id) as EnterpriseRow;
-        const changes = diff(before, base as Partial<EnterpriseRow>, [
-          'name', 'region_code', 'township', 'address', 'industry_code', 'scale', 'legal_rep', 'contact_name', 'contact_phone',
-        ]);
-        if (Object.keys(changes).length) {
-          update.run({ ...base, search_text: q.searchText({ ...base, uscc: p.uscc, status: before.status }), updated_at: now, updated_by: ctx.actor.username, id });
-          audit(ctx, 'enterprise.update', 'enterprise', id, { changes, via: `导入 ${opts.fileName} 第 ${p.row} 行` });
-          summary.updated++;
-        } else summary.unchanged++;
+    let fts: { finish(): void } | null = null;
+    let written = 0;
+    for (;;) {
+      const m = source.next();
+      if (m.t === 'end') {
+        if (m.errors.length) throw rejected(m.errors, m.total);
+        summary.total = m.total;
+        break;
       }
-      if (p.overrideReason) audit(ctx, 'enterprise.uscc_override', 'enterprise', id, { uscc: p.uscc, reason: p.overrideReason });
-      // A row created just now has no tiers yet: only existing enterprises need the look-up.
-      if (p.tier && (!existing.has(p.uscc) || !tierExists.get(id, p.tier.tier_code, p.tier.level, p.tier.valid_from))) {
-        tierInsert.run(uuidv7(ctx.clock), id, p.tier.tier_code, p.tier.level, p.tier.doc_no, p.tier.valid_from, p.tier.valid_to,
-          now, ctx.actor.username, nextVersion++, versions.origin);
-        summary.tiersAdded++;
+      progress(m.read, null, '校验并写入');
+      // A first batch this large is a bulk import: build its search index after the inserts.
+      fts ??= deferSearchIndex(ctx.db, m.rows.filter((r) => r.created).length);
+      // Enough versions for every new row and tier of this batch (unused ones leave harmless gaps).
+      const versions = reserveVersions(ctx.db, m.rows.reduce((n, r) => n + (r.created ? 1 : 0) + (r.tier ? 1 : 0), 0));
+      let nextVersion = versions.first;
+      for (const r of m.rows) {
+        const d = r.data;
+        let id = existing.get(r.uscc);
+        if (r.created) {
+          id = Number(
+            insert.run({
+              gid: r.created.gid, uscc: r.uscc, uscc_override_reason: r.overrideReason, name: d.name, name_initials: r.initials,
+              name_pinyin: r.full, search_text: r.created.search_text, region_code: d.region_code, township: d.township,
+              address: d.address, industry_code: d.industry_code, scale: d.scale, legal_rep: d.legal_rep, contact_name: d.contact_name,
+              contact_phone: d.contact_phone, status: 'active', status_reason: null, created_at: now, created_by: actor, updated_at: now,
+              updated_by: actor, row_version: nextVersion++, origin_office: versions.origin,
+            }).lastInsertRowid,
+          );
+          createdIds.push(id);
+          summary.created++;
+        } else {
+          const base = {
+            name: d.name, name_initials: r.initials, name_pinyin: r.full, region_code: d.region_code, township: d.township,
+            address: d.address, industry_code: d.industry_code, scale: d.scale, legal_rep: d.legal_rep, contact_name: d.contact_name,
+            contact_phone: d.contact_phone,
+          };
+          const before = byId.get(id) as EnterpriseRow;
+          const changes = diff(before, base as Partial<EnterpriseRow>, [
+            'name', 'region_code', 'township', 'address', 'industry_code', 'scale', 'legal_rep', 'contact_name', 'contact_phone',
+          ]);
+          if (Object.keys(changes).length) {
+            update.run({ ...base, search_text: q.searchText({ ...base, uscc: r.uscc, status: before.status }), updated_at: now, updated_by: actor, id });
+            audit(ctx, 'enterprise.update', 'enterprise', id!, { changes, via: `导入 ${opts.fileName} 第 ${r.row} 行` });
+            summary.updated++;
+          } else summary.unchanged++;
+        }
+        if (r.overrideReason) audit(ctx, 'enterprise.uscc_override', 'enterprise', id!, { uscc: r.uscc, reason: r.overrideReason });
+        // A row created just now has no tiers yet: only existing enterprises need the look-up.
+        const t = r.tier;
+        if (t && (r.created || !tierExists.get(id, t.tier_code, t.level, t.valid_from))) {
+          tierInsert.run(t.gid, id, t.tier_code, t.level, t.doc_no, t.valid_from, t.valid_to, now, actor, nextVersion++, versions.origin);
+          summary.tiersAdded++;
+        }
       }
-      if (++n % 5000 === 0) progress(n, prepared.length, '写入台账');
+      written += m.rows.length;
+      progress(written, null, '校验并写入');
     }
-    fts.finish();
+    fts?.finish();
     audit(ctx, 'enterprise.import', 'enterprise', null, {
       file: opts.fileName,
       sha256: fileHash,
-      rows: prepared.length,
+      rows: summary.total,
       created: summary.created,
       updated: summary.updated,
       tiers_added: summary.tiersAdded,
@@ -241,8 +174,18 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
       update_existing: !!opts.updateExisting,
     });
   })();
-  progress(prepared.length, prepared.length, '完成');
+  progress(summary.total, summary.total, '完成');
   return summary;
+}
+
+function rejected(errors: RowError[], total: number): AppError {
+  const rowsWithErrors = new Set(errors.map((e) => e.row)).size;
+  const f = errors[0]!;
+  return new AppError(
+    'IMPORT_REJECTED',
+    `导入未执行：${rowsWithErrors} 行有错误（第 ${f.row} 行「${f.column}」：${f.message}${errors.length > 1 ? ' 等' : ''}），未导入任何数据。请按错误报告修改后重新导入。`,
+    { errors, total },
+  );
 }
 
 /**

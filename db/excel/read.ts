@@ -83,8 +83,21 @@ export interface ReadOptions {
  * non-empty row comes back keyed by column. Wrong or missing headers are refused naming each one.
  */
 export async function readSheet(bytes: Uint8Array, fileName: string, spec: ColumnSpec[], opts: ReadOptions = {}): Promise<SheetRow[]> {
-  assertXlsx(bytes, fileName);
   const rows: SheetRow[] = [];
+  await streamSheet(bytes, fileName, spec, (r) => rows.push(r), opts);
+  return rows;
+}
+
+/** readSheet's checks, with each data row handed to `onRow` as it is read instead of kept; returns the row count. */
+export async function streamSheet(
+  bytes: Uint8Array,
+  fileName: string,
+  spec: ColumnSpec[],
+  onRow: (r: SheetRow) => void,
+  opts: ReadOptions = {},
+): Promise<number> {
+  assertXlsx(bytes, fileName);
+  let count = 0;
   let cols: number[] | null = null;
   let keys: string[] = [];
   let sawSheet = false;
@@ -100,11 +113,12 @@ export async function readSheet(bytes: Uint8Array, fileName: string, spec: Colum
       }
       const rec: Record<string, Cell> = {};
       for (let j = 0; j < cols.length; j++) rec[keys[j]!] = values[cols[j]!] ?? null;
-      rows.push({ row, values: rec });
-      if (opts.onProgress && rows.length % 2000 === 0) opts.onProgress(rows.length);
-      if (opts.maxRows && rows.length > opts.maxRows) {
+      count++;
+      if (opts.maxRows && count > opts.maxRows) {
         throw new AppError('TOO_MANY_ROWS', `文件「${fileName}」超过 ${opts.maxRows} 行上限，请分成几个文件导入`);
       }
+      onRow({ row, values: rec });
+      if (opts.onProgress && count % 2000 === 0) opts.onProgress(count);
     });
   } catch (e) {
     if (e instanceof AppError) throw e;
@@ -112,8 +126,8 @@ export async function readSheet(bytes: Uint8Array, fileName: string, spec: Colum
   }
   if (!sawSheet) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」中没有工作表`);
   if (!cols) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的第一个工作表是空的（没有表头和数据）`);
-  if (rows.length === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」只有表头，没有数据行`);
-  return rows;
+  if (count === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」只有表头，没有数据行`);
+  return count;
 }
 
 function matchHeaders(values: Cell[], spec: ColumnSpec[], fileName: string): Map<number, ColumnSpec> {

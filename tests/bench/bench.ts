@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { build as esbuild } from 'esbuild';
 import type { Database as Db } from 'better-sqlite3';
 import { openLedger } from '../../db/connection.js';
 import { fixedClock, isoDate, isoTimestamp, type Clock } from '../../db/clock.js';
@@ -105,17 +106,24 @@ const enterpriseImport: Section = {
     if (process.env.BENCH_KEEP_XLSX) writeFileSync(process.env.BENCH_KEEP_XLSX, bytes);
     report.note(`生成测试文件 ${(bytes.length / 1048576).toFixed(1)} MB，用时 ${ms(t0).toFixed(0)} ms（不计入导入）`);
 
+    // The import's worker thread as the Electron bundle ships it (scripts/build.mjs), not compiled by tsx on the fly.
+    const workerFile = join(tmp, 'enterprise-import-worker.cjs');
+    await esbuild({ entryPoints: ['db/enterprises/import-worker.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerFile, logLevel: 'silent' });
+    process.env.LEDGER_IMPORT_WORKER ??= workerFile;
+
     const ctx: Ctx = { db, clock, actor: ADMIN, dataDir: null };
-    const phases: Record<string, bigint> = {};
+    let firstBatch = 0n;
+    let source = '';
     t0 = process.hrtime.bigint();
     const r = await importEnterprises(ctx, {
-      fileName: 'bench.xlsx', bytes, onProgress: (_d, _t, phase) => { phases[phase] ??= process.hrtime.bigint(); },
+      fileName: 'bench.xlsx', bytes,
+      onProgress: (_d, _t, phase) => { if (phase === '校验并写入' && !firstBatch) firstBatch = process.hrtime.bigint(); },
+      onSource: (k) => (source = k === 'worker' ? '工作线程读取校验、主线程写入' : '单线程'),
     });
     const importMs = ms(t0);
     if (r.created !== N) throw new Error(`expected ${N} created, got ${r.created}`);
     report.figure('导入（读取+校验+写入）', N / (importMs / 1000), '行/秒', { kind: 'min', value: 20_000 });
-    const at = (p: string) => (phases[p] ? Number(phases[p]! - t0) / 1e6 : NaN);
-    report.note(`分阶段：读取工作簿 ${at('校验数据').toFixed(0)} ms，校验 ${(at('写入台账') - at('校验数据')).toFixed(0)} ms，写入 ${(importMs - at('写入台账')).toFixed(0)} ms，合计 ${importMs.toFixed(0)} ms`);
+    report.note(`${source}：第一批 2,000 行就绪于 ${(Number(firstBatch - t0) / 1e6).toFixed(0)} ms（含线程启动），合计 ${importMs.toFixed(0)} ms`);
     db.close();
 
     // The same rows into a bare table in one transaction: the floor any import could reach.

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADMIN } from '../helpers.js';
 import { getEnterprise, listEnterprises } from '../../db/enterprises/service.js';
 import { fixedClock } from '../../db/clock.js';
@@ -272,5 +275,63 @@ describe('enterprise import: the search index of a bulk import', () => {
     expect(count()).toBe(0);
     expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(0);
     expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
+  });
+});
+
+describe('enterprise import: rows checked on a worker thread', () => {
+  async function withThreads<T>(env: Record<string, string | undefined>, f: () => Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      return await f();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+
+  it('reports bad rows from the worker, writes nothing, then imports the fixed file; small files stay in this thread', async () => {
+    const { db, count, ctx } = setup();
+    const kinds: string[] = [];
+    const run = (bytes: Uint8Array) => importEnterprises(ctx(CLERK), { fileName: '大名录.xlsx', bytes, onSource: (k) => kinds.push(k) });
+    const good = Array.from({ length: 4100 }, (_, i) => row(i + 1));
+    const bad = good.map((r, i) => (i === 3000 ? row(i + 1, { region_code: '999999' }) : i === 4050 ? row(1) : r));
+    await withThreads({ LEDGER_IMPORT_THREADS: '1' }, async () => {
+      const e = await rejected(run(await xlsx(bad)));
+      expect(e.code).toBe('IMPORT_REJECTED');
+      // Rows 3002 and 4052 in Excel's numbering (row 1 is the header); the batches before them were written and rolled back.
+      expect((e.details as { errors: RowError[] }).errors).toEqual([
+        { row: 3002, column: '注册地行政区划代码', message: '「999999」不存在于 GB/T 2260 代码表' },
+        { row: 4052, column: '统一社会信用代码', message: `${code(1)} 与第 2 行重复` },
+      ]);
+      expect(count()).toBe(0);
+      expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
+      const r = await run(await xlsx(good));
+      expect(r).toEqual({ total: 4100, created: 4100, updated: 0, unchanged: 0, tiersAdded: 0 });
+      // A workbook whose headers are wrong fails inside the worker with the same message as in this thread.
+      const wrong = await rejected(run(await xlsx(good, ['名称', ...HEADERS.slice(1)])));
+      expect(wrong.code).toBe('BAD_HEADERS');
+      expect(wrong.message).toContain('缺少必需的列：统一社会信用代码');
+    });
+    expect(kinds).toEqual(['worker', 'worker', 'worker']);
+    expect(count()).toBe(4100);
+    expect(listEnterprises(ctx(ADMIN), { q: '第4100铸造', pageSize: 5 }).total).toBe(1);
+    await run(await xlsx([row(5000)]));
+    expect(kinds[3]).toBe('thread');
+    expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('runs the worker as the Electron bundle builds it', async () => {
+    const { build } = await import('esbuild');
+    const out = join(mkdtempSync(join(tmpdir(), 'ledger-worker-')), 'enterprise-import-worker.cjs');
+    await build({ entryPoints: ['db/enterprises/import-worker.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'silent' });
+    const { count, ctx } = setup();
+    const kinds: string[] = [];
+    const r = await withThreads({ LEDGER_IMPORT_THREADS: '1', LEDGER_IMPORT_WORKER: out }, async () =>
+      importEnterprises(ctx(CLERK), { fileName: '名录.xlsx', bytes: await xlsx([row(1), row(2, { tier: '专精特新中小企业', tier_level: '省', tier_valid_from: '2025-01-01' })]), onSource: (k) => kinds.push(k) }),
+    );
+    expect(kinds).toEqual(['worker']);
+    expect(r).toEqual({ total: 2, created: 2, updated: 0, unchanged: 0, tiersAdded: 1 });
+    expect(count()).toBe(2);
   });
 });

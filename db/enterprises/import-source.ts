@@ -1,0 +1,162 @@
+// Where an enterprise import's checked rows come from. On an office PC with two cores the workbook is read and
+// checked (and pinyin, search text and ids computed) on a worker thread while this thread writes the previous
+// batch; the write transaction pulls batches synchronously (Atomics.wait + receiveMessageOnPort), so it stays one
+// synchronous better-sqlite3 transaction: all or nothing, nothing else interleaved. Where no worker can start
+// (an unusual bundle, LEDGER_IMPORT_THREADS=0) or a small file is imported, the same checks run in this thread first.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { streamSheet, type RowError } from '../excel/read.js';
+import { AppError } from '../result.js';
+import { ENTERPRISE_COLUMNS, RowChecker, type CheckInput, type ReadyRow } from './import-rows.js';
+
+export type WorkerMessage =
+  | { t: 'ready' }
+  | { t: 'rows'; rows: ReadyRow[]; read: number }
+  | { t: 'end'; total: number; errors: RowError[] }
+  | { t: 'fail'; error: { code: string; message: string; details?: unknown } };
+
+export interface RowSource {
+  /** 'worker' or 'thread': which way the rows were checked (tests and the bench report it). */
+  readonly kind: 'worker' | 'thread';
+  /** The next batch, or the end; blocks until the worker has it. Throws the worker's failure as an AppError. */
+  next(): Extract<WorkerMessage, { t: 'rows' | 'end' }>;
+  close(): void;
+}
+
+export interface SourceOptions {
+  bytes: Uint8Array;
+  fileName: string;
+  maxRows: number;
+  check: CheckInput;
+}
+
+/** Rows per batch handed to the writer. */
+const BATCH = 2000;
+/** A worker that says nothing for this long is taken as dead (it reports every failure it can catch). */
+const SILENT_LIMIT_MS = 120_000;
+
+export async function openRowSource(opts: SourceOptions): Promise<RowSource> {
+  const mode = process.env.LEDGER_IMPORT_THREADS;
+  if (mode === '1' || (mode !== '0' && opts.bytes.length >= WORKER_MIN_BYTES)) {
+    const w = await startWorker(opts);
+    if (w) return w;
+  }
+  return inThread(opts);
+}
+
+/**
+ * The worker's code: LEDGER_IMPORT_WORKER (a built worker, as the bench uses), the bundle beside the Electron main
+ * bundle (unpacked from app.asar), or, running from source under tsx or vitest, the TypeScript through tsx's
+ * require hook (loader flags do not reach worker threads).
+ */
+function workerEntry(): { code: string; eval: boolean } | null {
+  const here = fileURLToPath(import.meta.url);
+  for (const built of [process.env.LEDGER_IMPORT_WORKER, join(dirname(here), 'enterprise-import-worker.cjs').replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked')]) {
+    if (built && existsSync(built)) return { code: built, eval: false };
+  }
+  const source = join(dirname(here), 'import-worker.ts');
+  if (!here.endsWith('.ts') || !existsSync(source)) return null;
+  try {
+    const api = createRequire(import.meta.url).resolve('tsx/cjs/api');
+    return { code: `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(source)});`, eval: true };
+  } catch {
+    return null;
+  }
+}
+
+/** Below this size a file is read in this thread: starting a worker costs more than it saves. */
+const WORKER_MIN_BYTES = 512 * 1024;
+
+async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
+  const entry = workerEntry();
+  if (!entry) return null;
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  let worker: Worker;
+  try {
+    worker = new Worker(entry.code, {
+      eval: entry.eval,
+      workerData: { port: port2, signal, bytes: opts.bytes, fileName: opts.fileName, batch: BATCH, maxRows: opts.maxRows, check: opts.check },
+      transferList: [port2],
+    });
+  } catch {
+    return null;
+  }
+  worker.unref();
+  let failed: unknown = null;
+  // Keeps an error after start-up from being an unhandled 'error' event; next() reports silence instead.
+  worker.on('error', (e) => (failed = e));
+  // Start-up is awaited, not blocked on, so a worker that cannot load is seen and the import runs in this thread.
+  const started = await new Promise<boolean>((resolve) => {
+    let timer: NodeJS.Timeout;
+    const poll = () => {
+      const m = receiveMessageOnPort(port1)?.message as WorkerMessage | undefined;
+      if (m?.t === 'ready') return resolve(true);
+      if (failed) return resolve(false);
+      timer = setTimeout(poll, 2);
+    };
+    worker.once('exit', () => (clearTimeout(timer), resolve(false)));
+    poll();
+  });
+  if (!started) {
+    void worker.terminate();
+    port1.close();
+    return null;
+  }
+  const close = () => {
+    void worker.terminate();
+    port1.close();
+  };
+  return {
+    kind: 'worker',
+    next() {
+      let silentSince = Date.now();
+      for (;;) {
+        const seen = Atomics.load(signal, 0);
+        const m = receiveMessageOnPort(port1)?.message as WorkerMessage | undefined;
+        if (m) {
+          if (m.t === 'fail') throw new AppError(m.error.code, m.error.message, m.error.details);
+          if (m.t === 'ready') continue;
+          return m;
+        }
+        if (Atomics.wait(signal, 0, seen, 1000) === 'timed-out' && Date.now() - silentSince > SILENT_LIMIT_MS) {
+          throw new AppError('IMPORT_FAILED', `读取工作簿「${opts.fileName}」的后台线程已停止响应，未导入任何数据。请重试。`);
+        }
+        if (Atomics.load(signal, 0) !== seen) silentSince = Date.now();
+      }
+    },
+    close,
+  };
+}
+
+/** Reads and checks the whole file first (async), then hands the rows out in batches like the worker. */
+async function inThread(opts: SourceOptions): Promise<RowSource> {
+  const checker = new RowChecker(opts.check);
+  const ready: ReadyRow[] = [];
+  const total = await streamSheet(
+    opts.bytes,
+    opts.fileName,
+    ENTERPRISE_COLUMNS,
+    (r) => {
+      const row = checker.check(r);
+      if (row) ready.push(row);
+    },
+    { maxRows: opts.maxRows },
+  );
+  let at = 0;
+  return {
+    kind: 'thread',
+    next() {
+      if (!checker.errors.length && at < ready.length) {
+        const rows = ready.slice(at, at + BATCH);
+        at += rows.length;
+        return { t: 'rows', rows, read: Math.min(total, at) };
+      }
+      return { t: 'end', total, errors: checker.errors };
+    },
+    close() {},
+  };
+}

@@ -11,6 +11,7 @@ import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fresh = process.argv.includes('--build');
@@ -95,7 +96,27 @@ const stranger = await call({ sender: {}, senderFrame: null }, 'app:status', nul
 const foreignPage = await call({ sender: win.webContents, senderFrame: { ...win.webContents.mainFrame, url: 'https://example.com/' } }, 'app:status', null, null);
 const badOp = await call(ours, 'DROP TABLE', null, null);
 
+// The enterprise import's worker bundle loads on its own and answers with messages (a non-xlsx file: refused).
+const importWorker = await new Promise((resolve) => {
+  const { port1, port2 } = new MessageChannel();
+  const said = [];
+  const w = new Worker(join(bundleDir, 'enterprise-import-worker.cjs'), {
+    workerData: {
+      port: port2, signal: new Int32Array(new SharedArrayBuffer(4)), bytes: Buffer.from('not a workbook'), fileName: 'x.xlsx', batch: 10, maxRows: 10,
+      check: { lookups: { regions: new Map(), industries: new Set(), office: null }, tierByName: new Map(), registered: new Set(), updateExisting: false, today: '2026-01-01', nowMs: 0, actor: { username: 'check', role: 'admin' } },
+    },
+    transferList: [port2],
+  });
+  port1.on('message', (m) => {
+    said.push(m.t === 'fail' ? `fail:${m.error.code}` : m.t);
+    if (m.t === 'fail' || m.t === 'end') { void w.terminate(); port1.close(); resolve(said.join(',')); }
+  });
+  w.on('error', (e) => resolve(`error: ${e instanceof Error ? e.message : e}`));
+  setTimeout(() => resolve(`timeout after ${said.join(',')}`), 20_000).unref();
+});
+
 const checks = {
+  importWorker,
   userDataIsDataDir: seen.paths.userData === dataDir,
   webPreferences: JSON.stringify(win.opts.webPreferences),
   popupsDenied: win.webContents.openHandler?.({ url: 'https://example.com' }).action === 'deny',
@@ -110,7 +131,8 @@ const checks = {
 };
 const good =
   checks.userDataIsDataDir && checks.popupsDenied && checks.loadsIndex && status.ok && status.value.state === 'ready' &&
-  checks.stranger === 'FORBIDDEN' && checks.foreignPage === 'FORBIDDEN' && checks.badOp === 'BAD_REQUEST' && seen.errors.length === 0;
+  checks.stranger === 'FORBIDDEN' && checks.foreignPage === 'FORBIDDEN' && checks.badOp === 'BAD_REQUEST' && seen.errors.length === 0 &&
+  importWorker === 'ready,fail:NOT_XLSX';
 process.stdout.write(`${JSON.stringify({ ok: good, ...checks, errors: seen.errors })}\n`);
 rmSync(tmp, { recursive: true, force: true });
 process.exit(good ? 0 : 1);

@@ -62,6 +62,7 @@ describe('electron-builder config (electron-builder.yml)', () => {
     expect(yml).toMatch(/^productName: 县域产业台账$/m);
     expect(yml).toMatch(/^appId: \S+$/m);
     expect(yml).toMatch(/^asarUnpack:\n\s+- "\*\*\/\*\.node"$/m);
+    expect(yml).toMatch(/^  - dist\/electron\/enterprise-import-worker\.cjs$/m);
     expect(yml).toMatch(/^npmRebuild: true$/m);
   });
   it('builds NSIS x64 in Chinese with a per-user/per-machine choice', () => {
@@ -77,7 +78,7 @@ describe('electron-builder config (electron-builder.yml)', () => {
 });
 
 describe('main process bundle (dist/.check/electron/main.cjs)', () => {
-  it('loads under Node with a stand-in electron, opens a ledger and answers only its own window', () => {
+  it('loads under Node with a stand-in electron, opens a ledger, answers only its own window, and its import worker runs', () => {
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'check-electron-bundle.mjs'), '--build'], { encoding: 'utf8', timeout: 60_000 });
     const report = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     expect(report, r.stderr).toMatchObject({
@@ -86,6 +87,7 @@ describe('main process bundle (dist/.check/electron/main.cjs)', () => {
       foreignPage: 'FORBIDDEN',
       badOp: 'BAD_REQUEST',
       region140525: { name: '泽州县' },
+      importWorker: 'ready,fail:NOT_XLSX',
       channels: ['ledger:call', 'ledger:openFile', 'ledger:printToPdf', 'ledger:saveFile'],
     });
     expect(r.status).toBe(0);

@@ -113,7 +113,8 @@ function writeRows(
         summary.total = m.total;
         break;
       }
-      progress(m.read, null, '校验并写入');
+      // The row count is known at the end only: estimated meanwhile from how much of the sheet was read.
+      const estimate = (n: number) => (m.share > 0 ? Math.max(n, Math.round(m.read / m.share)) : null);
       // A first batch this large is a bulk import: build its search index after the inserts.
       fts ??= deferSearchIndex(ctx.db, m.rows.filter((r) => r.created).length);
       // Enough versions for every new row and tier of this batch (unused ones leave harmless gaps).
@@ -159,7 +160,7 @@ function writeRows(
         }
       }
       written += m.rows.length;
-      progress(written, null, '校验并写入');
+      progress(written, estimate(written), '校验并写入');
     }
     fts?.finish();
     audit(ctx, 'enterprise.import', 'enterprise', null, {

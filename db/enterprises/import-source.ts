@@ -14,7 +14,8 @@ import { ENTERPRISE_COLUMNS, RowChecker, type CheckInput, type ReadyRow } from '
 
 export type WorkerMessage =
   | { t: 'ready' }
-  | { t: 'rows'; rows: ReadyRow[]; read: number }
+  /** `share`: how much of the worksheet was read (0–1), for an estimate of the rows to come. */
+  | { t: 'rows'; rows: ReadyRow[]; read: number; share: number }
   | { t: 'end'; total: number; errors: RowError[] }
   | { t: 'fail'; error: { code: string; message: string; details?: unknown } };
 
@@ -153,7 +154,7 @@ async function inThread(opts: SourceOptions): Promise<RowSource> {
       if (!checker.errors.length && at < ready.length) {
         const rows = ready.slice(at, at + BATCH);
         at += rows.length;
-        return { t: 'rows', rows, read: Math.min(total, at) };
+        return { t: 'rows', rows, read: total, share: 1 };
       }
       return { t: 'end', total, errors: checker.errors };
     },

@@ -30,6 +30,7 @@ async function run(): Promise<void> {
   const checker = new RowChecker(check);
   let rows: ReadyRow[] = [];
   let read = 0;
+  let share = 0;
   const total = await streamSheet(
     bytes,
     fileName,
@@ -39,13 +40,13 @@ async function run(): Promise<void> {
       const ready = checker.check(r);
       if (ready) rows.push(ready);
       if (rows.length >= batch) {
-        send({ t: 'rows', rows, read });
+        send({ t: 'rows', rows, read, share });
         rows = [];
       }
     },
-    { maxRows },
+    { maxRows, onShare: (s) => (share = s) },
   );
-  if (rows.length && !checker.errors.length) send({ t: 'rows', rows, read });
+  if (rows.length && !checker.errors.length) send({ t: 'rows', rows, read, share: 1 });
   send({ t: 'end', total, errors: checker.errors });
 }
 

@@ -75,6 +75,8 @@ export function cellDate(c: Cell): string | null | 'invalid' {
 
 export interface ReadOptions {
   onProgress?: (rowsRead: number) => void;
+  /** Share of the worksheet's inflated bytes scanned so far (0–1), where the file states its size. */
+  onShare?: (share: number) => void;
   maxRows?: number;
 }
 
@@ -119,7 +121,7 @@ export async function streamSheet(
       }
       onRow({ row, values: rec });
       if (opts.onProgress && count % 2000 === 0) opts.onProgress(count);
-    });
+    }, opts.onShare && ((scanned, size) => size > 0 && opts.onShare!(Math.min(1, scanned / size))));
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw new AppError('NOT_XLSX', `无法读取工作簿「${fileName}」：文件已损坏或不是有效的 .xlsx（${e instanceof Error ? e.message : e}）`);

@@ -13,6 +13,8 @@ interface ZipEntry {
   name: string;
   method: number;
   compressedSize: number;
+  /** Inflated size as the directory states it (what a progress estimate may use, never a limit). */
+  size: number;
   /** Offset of the local file header. */
   offset: number;
 }
@@ -51,18 +53,19 @@ function zipDirectory(b: Uint8Array): Map<string, ZipEntry> {
     const extraLen = u16(b, p + 30);
     const commentLen = u16(b, p + 32);
     let offset = u32(b, p + 42);
+    let size = uncompressed;
     const name = dec.decode(b.subarray(p + 46, p + 46 + nameLen)).replace(/\\/g, '/').replace(/^\//, '');
     if (compressedSize === 0xffffffff || uncompressed === 0xffffffff || offset === 0xffffffff) {
       for (let e = p + 46 + nameLen, end = e + extraLen; e + 4 <= end; e += 4 + u16(b, e + 2)) {
         if (u16(b, e) !== 1) continue;
         let q = e + 4;
-        if (uncompressed === 0xffffffff) q += 8;
+        if (uncompressed === 0xffffffff) (size = u64(b, q)), (q += 8);
         if (compressedSize === 0xffffffff) (compressedSize = u64(b, q)), (q += 8);
         if (offset === 0xffffffff) offset = u64(b, q);
         break;
       }
     }
-    map.set(name.toLowerCase(), { name, method, compressedSize, offset });
+    map.set(name.toLowerCase(), { name, method, compressedSize, size, offset });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return map;
@@ -683,7 +686,7 @@ const CHUNK = 256 * 1024;
  * Inflates and scans the workbook's first worksheet, calling `sink` for each non-empty row. Node's zlib inflates
  * on its thread pool, so on a two-core office PC the next slice inflates while this thread scans the last one.
  */
-export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<void> {
+export async function scanFirstSheet(book: Workbook, sink: RowSink, onBytes?: (scanned: number, size: number) => void): Promise<void> {
   const e = book.sheet;
   if (!e) return;
   const scanner = new SheetScanner(book.sharedStrings, book.dateStyles, book.date1904, sink);
@@ -707,7 +710,9 @@ export async function scanFirstSheet(book: Workbook, sink: RowSink): Promise<voi
   const inflater = createInflateRaw({ chunkSize: CHUNK });
   inflater.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   // Breaking out of the loop (the sink threw, or the scanner is done) destroys the stream.
+  let scanned = 0;
   for await (const chunk of inflater as AsyncIterable<Buffer>) {
+    onBytes?.((scanned += chunk.length), e.size);
     scanner.push(decode(chunk, false));
     if (scanner.done) return;
   }

@@ -123,7 +123,7 @@ const enterpriseImport: Section = {
     const importMs = ms(t0);
     if (r.created !== N) throw new Error(`expected ${N} created, got ${r.created}`);
     report.figure('导入（读取+校验+写入）', N / (importMs / 1000), '行/秒', { kind: 'min', value: 20_000 });
-    report.note(`${source}：第一批 2,000 行就绪于 ${(Number(firstBatch - t0) / 1e6).toFixed(0)} ms（含线程启动），合计 ${importMs.toFixed(0)} ms`);
+    report.note(`${source}：第一批 2,000 行写入完成于 ${(Number(firstBatch - t0) / 1e6).toFixed(0)} ms（含线程启动），合计 ${importMs.toFixed(0)} ms`);
     db.close();
 
     // The same rows into a bare table in one transaction: the floor any import could reach.

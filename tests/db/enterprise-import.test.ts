@@ -293,7 +293,9 @@ describe('enterprise import: rows checked on a worker thread', () => {
   it('reports bad rows from the worker, writes nothing, then imports the fixed file; small files stay in this thread', async () => {
     const { db, count, ctx } = setup();
     const kinds: string[] = [];
-    const run = (bytes: Uint8Array) => importEnterprises(ctx(CLERK), { fileName: '大名录.xlsx', bytes, onSource: (k) => kinds.push(k) });
+    const seen: Array<{ done: number; total: number | null; phase: string }> = [];
+    const run = (bytes: Uint8Array) =>
+      importEnterprises(ctx(CLERK), { fileName: '大名录.xlsx', bytes, onSource: (k) => kinds.push(k), onProgress: (done, total, phase) => seen.push({ done, total, phase }) });
     const good = Array.from({ length: 4100 }, (_, i) => row(i + 1));
     const bad = good.map((r, i) => (i === 3000 ? row(i + 1, { region_code: '999999' }) : i === 4050 ? row(1) : r));
     await withThreads({ LEDGER_IMPORT_THREADS: '1' }, async () => {
@@ -306,8 +308,15 @@ describe('enterprise import: rows checked on a worker thread', () => {
       ]);
       expect(count()).toBe(0);
       expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
+      seen.length = 0;
       const r = await run(await xlsx(good));
       expect(r).toEqual({ total: 4100, created: 4100, updated: 0, unchanged: 0, tiersAdded: 0 });
+      // Batch by batch, with the row count estimated from how much of the sheet was read, then exact at the end.
+      const batches = seen.filter((p) => p.phase === '校验并写入');
+      expect(batches.map((p) => p.done)).toEqual([2000, 4000, 4100]);
+      expect(batches[0]!.total).toBeGreaterThan(2000);
+      expect(batches[0]!.total).toBeLessThan(8200);
+      expect(seen[seen.length - 1]).toEqual({ done: 4100, total: 4100, phase: '完成' });
       // A workbook whose headers are wrong fails inside the worker with the same message as in this thread.
       const wrong = await rejected(run(await xlsx(good, ['名称', ...HEADERS.slice(1)])));
       expect(wrong.code).toBe('BAD_HEADERS');

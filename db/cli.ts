@@ -660,8 +660,12 @@ const COMMANDS: Record<string, Command> = {
           pin: args.flags.has('pin'), force: args.flags.has('force'), passphrase: args.values.get('passphrase'), period: args.values.get('period'),
           choiceAll: args.values.get('choice') as 'mine' | 'theirs' | undefined, choices, fileName: file,
         });
-        const lines = [r.message, '表\t新增\t更新\t未变\t删除\t冲突'];
-        for (const t of r.tables) lines.push(`${t.label}\t${t.added}\t${t.updated}\t${t.unchanged}\t${t.deleted}\t${t.conflict}`);
+        const lines = [r.message, '表\t新增\t更新\t未变\t删除\t冲突\t合并'];
+        for (const t of r.tables) lines.push(`${t.label}\t${t.added}\t${t.updated}\t${t.unchanged}\t${t.deleted}\t${t.conflict}\t${t.merged}`);
+        for (const x of r.merges.slice(0, 50)) {
+          lines.push(`合并到已有企业：「${x.label}」${x.uscc}：${x.origin_name}（${x.origin}）→ ${x.into_origin_name}（${x.into_origin}）登记的记录，字段以 ${x.owner_name} 为准`);
+          for (const f of x.fields) lines.push(`    ${f.field}：本台账 ${JSON.stringify(f.mine)} ｜ ${x.origin_name} ${JSON.stringify(f.theirs)}${x.applied ? '（已采用）' : '（差异，未覆盖）'}`);
+        }
         for (const c of r.conflicts.slice(0, 50)) {
           lines.push(`冲突：${c.table_label}「${c.label}」(${c.gid})${c.choice ? ` → ${c.choice === 'mine' ? '保留本单位' : '采用对方'}` : ''}`);
           for (const f of c.fields) lines.push(`    ${f.field}：本单位 ${JSON.stringify(f.mine)} ｜ 对方 ${JSON.stringify(f.theirs)}`);

@@ -33,7 +33,7 @@ export const importOptions = z.object({
 });
 export type ImportOptions = z.input<typeof importOptions> & { limits?: ReadLimits; fileName?: string; onProgress?: ProgressFn };
 
-export type Outcome = 'added' | 'updated' | 'unchanged' | 'conflict' | 'deleted';
+export type Outcome = 'added' | 'updated' | 'unchanged' | 'conflict' | 'deleted' | 'merged';
 export interface RecordRef {
   gid: string;
   label: string;
@@ -52,6 +52,32 @@ export interface Conflict extends RecordRef {
   fields: FieldDiff[];
   choice: 'mine' | 'theirs' | null;
 }
+/**
+ * 合并到已有企业: an incoming enterprise record of another office whose 统一社会信用代码 is already registered here
+ * (or whose gid was merged before). It is not written as its own entry: its gid becomes an alias of the existing one.
+ */
+export interface Merge {
+  /** The incoming record (its gid, as the other office knows it). */
+  gid: string;
+  label: string;
+  uscc: string;
+  origin: string;
+  origin_name: string;
+  /** The registry entry it is merged into. */
+  into_gid: string;
+  into_label: string;
+  into_origin: string;
+  into_origin_name: string;
+  /** The office whose fields the entry keeps (登记地: USCC characters 3–8; else the entry's first office). */
+  owner: string;
+  owner_name: string;
+  /** First time this gid is merged (the alias is recorded by this package). */
+  first: boolean;
+  /** true: the incoming office owns the fields and they were written; false: listed only (差异（未覆盖）). */
+  applied: boolean;
+  /** Fields that differ: mine = the entry here, theirs = the incoming record. */
+  fields: FieldDiff[];
+}
 export interface TableSummary {
   table: string;
   label: string;
@@ -60,6 +86,8 @@ export interface TableSummary {
   unchanged: number;
   deleted: number;
   conflict: number;
+  /** Incoming enterprise records merged into an existing entry of the same USCC (合并到已有企业). */
+  merged: number;
   /** Up to LIST_CAP records per outcome (counts are always complete). */
   records: Record<Exclude<Outcome, 'conflict'>, RecordRef[]>;
 }
@@ -71,12 +99,16 @@ export interface ImportResult {
   package: { package_id: string; kind: string; kind_label: string; period: string | null; sender: Manifest['sender']; receiver: Manifest['receiver']; sequence: number; created_at: string; encrypted: boolean };
   tables: TableSummary[];
   conflicts: Conflict[];
+  /** Up to LIST_CAP merges, with their differing fields. */
+  merges: Merge[];
   explanations: Array<{ id: string; message: string; explanation: string; table: string; gid: string; field: string }>;
   comments: Array<{ table: string; gid: string; comment: string }>;
   warnings: string[];
 }
 
 export const LIST_CAP = 200;
+/** Enterprise columns not compared when merging: the gid, what is derived from the name, and bookkeeping. */
+const NOT_MASTER = new Set(['gid', 'search_text', 'name_initials', 'name_pinyin', 'created_at', 'created_by', 'updated_at', 'updated_by']);
 class DryRun extends Error {}
 
 const LABEL_KEYS = ['name', 'title', 'claim_no', 'code', 'cert_no', 'batch_no', 'doc_no', 'invoice_no', 'file_name', 'person_name'];
@@ -146,7 +178,7 @@ function checkHeader(ctx: Ctx, pkg: OpenPackage, o: z.output<typeof importOption
 }
 
 function emptySummary(t: string): TableSummary {
-  return { table: t, label: TABLE_BY_NAME.get(t)?.label ?? t, added: 0, updated: 0, unchanged: 0, deleted: 0, conflict: 0, records: { added: [], updated: [], unchanged: [], deleted: [] } };
+  return { table: t, label: TABLE_BY_NAME.get(t)?.label ?? t, added: 0, updated: 0, unchanged: 0, deleted: 0, conflict: 0, merged: 0, records: { added: [], updated: [], unchanged: [], deleted: [], merged: [] } };
 }
 
 interface Fixup {
@@ -179,6 +211,10 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
     s[outcome]++;
     if (s.records[outcome].length < LIST_CAP) s.records[outcome].push(ref);
   };
+  const byUscc = db.prepare('SELECT gid FROM enterprise WHERE uscc = ?').pluck();
+  const aliasOrigins = db.prepare('SELECT origin_office FROM enterprise_alias WHERE enterprise_id = ?').pluck();
+  const insertAlias = db.prepare(`INSERT INTO enterprise_alias(gid, enterprise_id, origin_office, sender_code, uscc, package_id, merged_at, merged_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const getBase = db.prepare('SELECT version, row_hash FROM sync_base WHERE gid = ? AND peer = ?');
   const putBase = db.prepare('INSERT INTO sync_base(gid, peer, version, row_hash) VALUES (?, ?, ?, ?) ON CONFLICT(gid, peer) DO UPDATE SET version = excluded.version, row_hash = excluded.row_hash');
   const bump = db.prepare('UPDATE exchange_clock SET counter = counter + 1 WHERE id = 1 RETURNING counter').pluck();
@@ -190,6 +226,20 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
   };
   const choiceFor = (gid: string) => o.choices[gid] ?? o.choiceAll ?? null;
   const partsByTable = new Map(m.parts.filter((p) => p.table).map((p) => [p.table!, p]));
+  // Enterprises merged here (migration 9): another office's gid → the surviving entry's gid. Few: held in memory,
+  // and grown as this package merges, so its plans and claims later in the package resolve too.
+  const aliases = new Map(db.prepare('SELECT a.gid, e.gid FROM enterprise_alias a JOIN enterprise e ON e.id = a.enterprise_id').raw().all() as Array<[string, string]>);
+  const mergedIds = new Set(db.prepare('SELECT DISTINCT enterprise_id FROM enterprise_alias').pluck().all() as number[]);
+  const merges: Merge[] = [];
+  const names = new Map<string, string>();
+  const officeName = (code: string): string => {
+    let n = names.get(code);
+    if (n === undefined) {
+      n = (db.prepare('SELECT name FROM region WHERE code = ? ORDER BY valid_to IS NULL DESC LIMIT 1').pluck().get(code) as string | undefined) ?? code;
+      names.set(code, n);
+    }
+    return n;
+  };
 
   db.prepare('UPDATE exchange_clock SET suppress = 1 WHERE id = 1').run();
 
@@ -205,6 +255,13 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       if (!s || typeof t.gid !== 'string') throw new AppError('BAD_PACKAGE', `交换包无效：删除记录中的表「${t.table}」不认识。未写入任何数据。`);
       maxV = Math.max(maxV, Number(t._v) || 0);
       const local = db.prepare(`${s.selectSql} WHERE t.gid = ?`).get(t.gid) as Record<string, unknown> | undefined;
+      // A merged enterprise stays: other offices' records point at the entry (deleting it would lose them), and an
+      // office dropping its own copy (an alias) leaves the entry the others registered. Neither travels on.
+      if (t.table === 'enterprise' && (aliases.has(t.gid) || (local && mergedIds.has(local._id as number)))) {
+        const entry = local ?? (db.prepare(`${s.selectSql} WHERE t.gid = ?`).get(aliases.get(t.gid)) as Record<string, unknown> | undefined);
+        warnings.push(`${officeName(t._origin ?? sender)}删除了企业「${entry ? labelOf(entry) : t.gid}」，但该企业已与其他单位报来的同一企业合并，仍有记录引用，本台账保留`);
+        continue;
+      }
       db.prepare('INSERT OR REPLACE INTO exchange_tombstone(gid, table_name, origin_office, version) VALUES (?, ?, ?, ?)').run(t.gid, t.table, t._origin ?? null, Number(t._v) || 0);
       if (!local) continue;
       const lh = contentHash(contentJson(s, local));
@@ -237,6 +294,7 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
     const update = db.prepare(`UPDATE ${spec.name} SET ${[...s.columns, 'origin_office', 'row_version'].map((col) => `${col} = @${col}`).join(', ')} WHERE id = @_id`);
     const keep = db.prepare(`UPDATE ${spec.name} SET row_version = ? WHERE id = ?`);
     const known = new Set([...s.columns, '_base', '_origin', '_v']);
+    const enterpriseRefs = [...s.refs.values()].filter((r) => r.table === 'enterprise').map((r) => r.column);
 
     /** Package values → row values: gids of references become local ids (forward ones fixed up at the end). */
     const toRow = (rec: Record<string, unknown>, id: number | null): Record<string, unknown> => {
@@ -277,6 +335,71 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       }
     };
 
+    /**
+     * The same company from another office (same 统一社会信用代码, another gid): merged into the existing entry
+     * instead of a second one (issue 7). Its gid becomes an alias; the fields stay those of the owner (the office of
+     * the USCC's registration county, else the entry's first office); another office's differing fields are listed,
+     * not written. Also an owned entry's own gid sent by a non-owner. Returns false for the ordinary path.
+     */
+    const mergeEnterprise = (rec: Record<string, unknown>, mine: Record<string, unknown> | undefined, h: string, v: number, ref: RecordRef): boolean => {
+      const gid = rec.gid as string;
+      const origin = String(rec._origin ?? sender);
+      let row = mine;
+      let first = false;
+      if (!row) {
+        const into = aliases.get(gid);
+        if (into) row = local.get(into) as Record<string, unknown> | undefined;
+        else if (typeof rec.uscc === 'string') {
+          const same = byUscc.get(rec.uscc) as string | undefined;
+          row = same === undefined ? undefined : (local.get(same) as Record<string, unknown>);
+          // One office holding a USCC under two gids is no merge: it stays a KEY_CLASH.
+          if (row && row._origin === origin) return false;
+          first = true;
+        }
+        if (!row) return false;
+      } else if (!mergedIds.has(row._id as number)) return false;
+      const into = row;
+      const reg = String(into.uscc).slice(2, 8);
+      const offices = [String(into._origin), origin, ...(aliasOrigins.all(into._id) as string[])];
+      const owner = offices.includes(reg) ? reg : String(into._origin);
+      if (mine && origin === owner) return false; // the owner's own entry: updates and conflicts as usual
+      const base = getBase.get(gid, sender) as { version: number; row_hash: string } | undefined;
+      if (!first && (base?.row_hash === h || (mine && contentHash(contentJson(s, mine)) === h))) {
+        note(spec.name, 'unchanged', ref);
+        if (!base || base.version < v) putBase.run(gid, sender, v, h);
+        return true;
+      }
+      const a = JSON.parse(contentJson(s, into)) as Record<string, Value>;
+      const b = JSON.parse(contentJson(s, rec)) as Record<string, Value>;
+      const fields = s.columns.filter((col) => !NOT_MASTER.has(col) && JSON.stringify(a[col] ?? null) !== JSON.stringify(b[col] ?? null))
+        .map((col) => ({ field: col, mine: a[col] ?? null, theirs: b[col] ?? null }));
+      const applied = origin === owner && fields.length > 0;
+      if (applied) {
+        // The entry keeps its gid and first office; a newer version, so the change travels on upwards.
+        const nv = Math.max(bump.get() as number, (into._v as number) + 1, v);
+        maxV = Math.max(maxV, nv);
+        write(() => update.run({ ...toRow(rec, into._id as number), gid: into.gid, origin_office: into._origin, row_version: nv, _id: into._id }) as never, rec);
+      }
+      if (first) {
+        insertAlias.run(gid, into._id, origin, sender, rec.uscc, m.package_id, now, ctx.actor.username);
+        aliases.set(gid, into.gid as string);
+        mergedIds.add(into._id as number);
+      }
+      putBase.run(gid, sender, v, h);
+      note(spec.name, 'merged', ref);
+      if (merges.length < LIST_CAP) {
+        merges.push({
+          gid, label: ref.label, uscc: String(rec.uscc), origin, origin_name: officeName(origin),
+          into_gid: into.gid as string, into_label: labelOf(into), into_origin: String(into._origin), into_origin_name: officeName(String(into._origin)),
+          owner, owner_name: officeName(owner), first, applied, fields,
+        });
+      }
+      audit(ctx, first ? 'exchange.merge' : 'exchange.merge.update', spec.name, into._id as number, {
+        package_id: m.package_id, sender, gid, into_gid: into.gid, uscc: rec.uscc, origin, owner, applied, fields: fields.map((f) => f.field),
+      });
+      return true;
+    };
+
     streamLines(pkg, part, key, (line) => {
       const rec = parseLine(line, part);
       for (const k of Object.keys(rec)) {
@@ -286,11 +409,18 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       const v = rec._v;
       if (typeof gid !== 'string' || gid.length < 8 || typeof v !== 'number' || !Number.isInteger(v)) throw new AppError('BAD_PACKAGE', `交换包无效：${spec.label}中有缺少 gid 或版本的记录。未写入任何数据。`);
       maxV = Math.max(maxV, v);
+      // A merged enterprise's other gid is read as the surviving one: the record then resolves, and its content
+      // hash is the one this ledger computes for it (so an unchanged record stays unchanged).
+      for (const col of enterpriseRefs) {
+        const to = typeof rec[col] === 'string' ? aliases.get(rec[col] as string) : undefined;
+        if (to) rec[col] = to;
+      }
       const content = contentJson(s, rec);
       const h = contentHash(content);
       const ref = { gid, label: labelOf(rec) };
       const mine = local.get(gid) as Record<string, unknown> | undefined;
       if (++done % 2000 === 0) progress(done, total, `${spec.label}`);
+      if (spec.name === 'enterprise' && mergeEnterprise(rec, mine, h, v, ref)) return;
       if (!mine) {
         const before = fixups.length;
         const row = toRow(rec, null);
@@ -393,7 +523,7 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       sender, m.sender.level, m.sender.name, pkg.publicKeyPem, pkg.fingerprint, now, ctx.actor.username);
     audit(ctx, 'exchange.peer.pin', 'exchange_peer', sender, { fingerprint: pkg.fingerprint, name: m.sender.name });
   }
-  const counts = Object.fromEntries([...summaries.values()].map((s) => [s.table, { added: s.added, updated: s.updated, unchanged: s.unchanged, deleted: s.deleted, conflict: s.conflict }]));
+  const counts = Object.fromEntries([...summaries.values()].map((s) => [s.table, { added: s.added, updated: s.updated, unchanged: s.unchanged, deleted: s.deleted, conflict: s.conflict, ...(s.merged ? { merged: s.merged } : {}) }]));
   db.prepare(`INSERT INTO exchange_package(direction, package_id, kind, period, sender_code, sender_level, sender_name, sender_fingerprint, receiver_code,
       sequence, manifest_sha256, file_name, counts, created_at, applied_at, applied_by, status)
     VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
@@ -407,7 +537,7 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
   if (m.kind === 'report') setStatus(sender, 'reported', m.created_at);
   if (m.kind === 'receipt') setStatus(me.office_code, 'accepted', null);
   if (m.kind === 'return') setStatus(me.office_code, 'returned', null);
-  audit(ctx, 'exchange.import', 'exchange_package', m.package_id, { kind: m.kind, period: m.period, sender, sequence: m.sequence, forced: c.forced, counts, conflicts: conflicts.length });
+  audit(ctx, 'exchange.import', 'exchange_package', m.package_id, { kind: m.kind, period: m.period, sender, sequence: m.sequence, forced: c.forced, counts, conflicts: conflicts.length, merges: merges.length });
   progress(total, total, '完成');
 
   const result: ImportResult = {
@@ -418,12 +548,13 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
     package: describe(pkg),
     tables: TABLES.map((t) => summaries.get(t.name)).filter((s): s is TableSummary => !!s),
     conflicts,
+    merges,
     explanations,
     comments,
     warnings,
   };
-  const sum = (k: 'added' | 'updated' | 'unchanged' | 'deleted') => result.tables.reduce((a, t) => a + t[k], 0);
-  result.message = `${mode === 'dry' ? '试导入（未写入）' : '已导入'}：新增 ${sum('added')}，更新 ${sum('updated')}，未变 ${sum('unchanged')}，删除 ${sum('deleted')}，冲突 ${conflicts.length}`;
+  const sum = (k: Exclude<Outcome, 'conflict'>) => result.tables.reduce((a, t) => a + t[k], 0);
+  result.message = `${mode === 'dry' ? '试导入（未写入）' : '已导入'}：新增 ${sum('added')}，更新 ${sum('updated')}，未变 ${sum('unchanged')}，删除 ${sum('deleted')}，冲突 ${conflicts.length}${sum('merged') ? `，合并到已有企业 ${sum('merged')}` : ''}`;
   if (mode === 'dry') throw Object.assign(new DryRun(), { result });
   return result;
 }
@@ -465,7 +596,7 @@ export function importPackage(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw
     if (c.already) {
       return {
         mode, applied: false, alreadyApplied: true, message: `此交换包（${pkg.manifest.sender.name} 第 ${pkg.manifest.sequence} 号）已经导入过，本次没有任何改动`,
-        package: describe(pkg), tables: [], conflicts: [], explanations: [], comments: [], warnings: [],
+        package: describe(pkg), tables: [], conflicts: [], merges: [], explanations: [], comments: [], warnings: [],
       };
     }
     if (KIND_LABEL[pkg.manifest.kind] && pkg.manifest.kind === 'backup') requireRole(ctx.actor, 'admin', '导入完整备份包');

@@ -7,6 +7,7 @@ import { up as m0005 } from './0005-exhibitions.js';
 import { up as m0006 } from './0006-exchange.js';
 import { up as m0007 } from './0007-scoped-codes.js';
 import { up as m0008 } from './0008-import-indexes.js';
+import { up as m0009 } from './0009-enterprise-alias.js';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'exchange', up: m0006 },
   { version: 7, name: 'scoped-codes', up: m0007, foreignKeys: false },
   { version: 8, name: 'import-indexes', up: m0008 },
+  { version: 9, name: 'enterprise-alias', up: m0009 },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -170,6 +170,26 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'enterprise'`).pluck().get()).toBeGreaterThanOrEqual(6);
     },
   },
+  9: {
+    before: (db) => FROM_PREVIOUS[8]!.before(db),
+    after(db) {
+      expect(db.prepare(`SELECT uscc FROM enterprise WHERE gid = 'g-1'`).pluck().get()).toBe(USCC);
+      expect(db.prepare(`SELECT enterprise_id FROM training_plan WHERE gid = 'p-1'`).pluck().get()).toBe(1);
+      expect(db.prepare('SELECT count(*) FROM enterprise_alias').pluck().get()).toBe(0);
+      // Another office's gid of the same company, merged into enterprise 1.
+      const alias = db.prepare(`INSERT INTO enterprise_alias(gid, enterprise_id, origin_office, sender_code, uscc, package_id, merged_at, merged_by)
+        VALUES (?, ?, '140581', '140581', ?, 'pkg-1', '2026-03-01T02:00:00.000Z', 'admin')`);
+      alias.run('g-b', 1, USCC);
+      expect(db.prepare(`SELECT e.gid FROM enterprise_alias a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.gid = 'g-b'`).pluck().get()).toBe('g-1');
+      expect(() => alias.run('g-b', 1, USCC)).toThrow(/UNIQUE/);
+      expect(() => alias.run('g-c', 99, USCC)).toThrow(/FOREIGN KEY/);
+      // The merged entry cannot be deleted from under its aliases.
+      db.prepare(`DELETE FROM trainee`).run();
+      db.prepare(`DELETE FROM training_plan`).run();
+      expect(() => db.prepare(`DELETE FROM enterprise WHERE gid = 'g-1'`).run()).toThrow(/FOREIGN KEY/);
+      expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'enterprise_alias'`).pluck().get()).toMatch(/STRICT/);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

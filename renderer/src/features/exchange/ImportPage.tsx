@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Input, Progress, Radio, Result, Space, Table, Tag, Typography, Upload } from 'antd';
 import { InboxOutlined } from '@ant-design/icons';
 import type { OpOutput } from '../../../../db/api';
-import type { Conflict, TableSummary } from '../../../../db/exchange/import';
+import type { Conflict, Merge, TableSummary } from '../../../../db/exchange/import';
 import type { ConsolidateRow } from '../../../../db/exchange/consolidate';
 import { ApiError, type JobProgress } from '../../api/client';
 import { exchange, readPackageFile, type PackageFile } from '../../stores/exchange';
@@ -17,6 +17,7 @@ const OUTCOMES = [
   ['updated', '更新', 'blue'],
   ['unchanged', '无变化', 'default'],
   ['deleted', '删除', 'orange'],
+  ['merged', '合并到已有企业', 'purple'],
 ] as const;
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">（空）</Typography.Text> : String(v));
@@ -246,6 +247,7 @@ export function ImportPage() {
               {diff.warnings.map((w) => (
                 <Alert key={w} type="warning" showIcon title={w} style={{ marginTop: 12 }} />
               ))}
+              {diff.merges.length > 0 && <Merges merges={diff.merges} />}
               {conflicts.length > 0 && <Conflicts conflicts={conflicts} choices={choices} setChoices={setChoices} />}
             </>
           )}
@@ -307,7 +309,7 @@ function DiffTable({ tables }: { tables: TableSummary[] }) {
       dataSource={tables}
       locale={{ emptyText: '没有数据记录' }}
       expandable={{
-        rowExpandable: (t) => t.added + t.updated + t.deleted > 0,
+        rowExpandable: (t) => t.added + t.updated + t.deleted + t.merged > 0,
         expandedRowRender: (t) => (
           <Space orientation="vertical" style={{ width: '100%' }}>
             {OUTCOMES.filter(([k]) => k !== 'unchanged' && t.records[k].length).map(([k, label, color]) => (
@@ -339,6 +341,41 @@ function DiffTable({ tables }: { tables: TableSummary[] }) {
         { title: '冲突', dataIndex: 'conflict', width: 90, render: (n: number) => (n ? <Tag color="red">{n}</Tag> : <Typography.Text type="secondary">0</Typography.Text>) },
       ]}
     />
+  );
+}
+
+/** Same 统一社会信用代码 from another office: merged into the existing entry, with the fields that differ. */
+function Merges({ merges }: { merges: Merge[] }) {
+  return (
+    <Card type="inner" style={{ marginTop: 12 }} data-testid="merges" title={`合并到已有企业：${merges.length} 家企业已由其他单位登记（统一社会信用代码相同），不另建记录`}>
+      {merges.map((x) => (
+        <div key={x.gid} style={{ marginBottom: 12 }}>
+          <Space wrap style={{ marginBottom: 6 }}>
+            <Typography.Text strong>企业「{x.label}」</Typography.Text>
+            <Typography.Text type="secondary">{x.uscc}</Typography.Text>
+            <span>
+              {x.origin_name}（{x.origin}）的记录 → 合并到 {x.into_origin_name}（{x.into_origin}）登记的「{x.into_label}」
+            </span>
+            <Tag>字段以 {x.owner_name} 为准</Tag>
+            {!x.first && <Tag color="blue">已合并过</Tag>}
+          </Space>
+          {x.fields.length > 0 && (
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="field"
+              dataSource={x.fields}
+              columns={[
+                { title: '字段', dataIndex: 'field', width: 180 },
+                { title: '本台账', dataIndex: 'mine', render: show },
+                { title: `${x.origin_name}报来`, dataIndex: 'theirs', render: show },
+                { title: '处理', width: 130, render: () => (x.applied ? <Tag color="blue">已采用（登记地）</Tag> : <Tag color="orange">差异（未覆盖）</Tag>) },
+              ]}
+            />
+          )}
+        </div>
+      ))}
+    </Card>
   );
 }
 

@@ -173,6 +173,8 @@ export function getEnterprise(ctx: Ctx, id: number): EnterpriseDetail {
   const history = [
     ...imported,
     ...auditForEntity(ctx.db, 'enterprise', String(id)),
+    // Exchange entries (conflict choices) name the record by its gid, which is the same in every ledger.
+    ...auditForEntity(ctx.db, 'enterprise', e.gid),
     ...tiers.flatMap((t) => auditForEntity(ctx.db, 'enterprise_tier', String(t.id))),
   ].sort((a, b) => b.seq - a.seq);
   const { search_text: _s, ...rest } = e as EnterpriseRow & { search_text?: string };

@@ -17,6 +17,7 @@ import { parseInput } from '../validate.js';
 import { TABLES, TABLE_BY_NAME, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, type TableShape, type Value } from './tables.js';
 import { KIND_LABEL, keyFor, openPackage, streamLines, streamPart, type Manifest, type OpenPackage, type Part, type ReadLimits } from './package.js';
 import { periodInfo, PERIOD_RE } from './period.js';
+import { fieldLabel } from './labels.js';
 import { checkRelation, requireOffice, type OfficeRef } from './relations.js';
 
 export const importOptions = z.object({
@@ -40,6 +41,8 @@ export interface RecordRef {
 }
 export interface FieldDiff {
   field: string;
+  /** The column's Chinese name. */
+  label: string;
   mine: Value;
   theirs: Value;
 }
@@ -273,7 +276,7 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
         conflicts.push({ table: t.table, table_label: s.spec.label, ...ref, deleted_by_sender: true, mine_version: local._v as number, theirs_version: Number(t._v), fields: [], choice });
         summary(t.table).conflict++;
         if (!choice) continue;
-        audit(ctx, 'exchange.conflict', t.table, t.gid, { package_id: m.package_id, choice, deleted_by_sender: true });
+        audit(ctx, 'exchange.conflict', t.table, t.gid, { package_id: m.package_id, kind: m.kind, sender, sender_name: m.sender.name, choice, table_label: s.spec.label, label: ref.label, deleted_by_sender: true });
         del = choice === 'theirs';
       }
       if (del) {
@@ -372,7 +375,7 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       const a = JSON.parse(contentJson(s, into)) as Record<string, Value>;
       const b = JSON.parse(contentJson(s, rec)) as Record<string, Value>;
       const fields = s.columns.filter((col) => !NOT_MASTER.has(col) && JSON.stringify(a[col] ?? null) !== JSON.stringify(b[col] ?? null))
-        .map((col) => ({ field: col, mine: a[col] ?? null, theirs: b[col] ?? null }));
+        .map((col) => ({ field: col, label: fieldLabel(spec.name, col), mine: a[col] ?? null, theirs: b[col] ?? null }));
       const applied = origin === owner && fields.length > 0;
       if (applied) {
         // The entry keeps its gid and first office; a newer version, so the change travels on upwards.
@@ -443,12 +446,18 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       if (outcome === 'conflict') {
         const a = JSON.parse(mineContent) as Record<string, Value>;
         const b = JSON.parse(content) as Record<string, Value>;
-        const fields = s.columns.filter((col) => JSON.stringify(a[col]) !== JSON.stringify(b[col])).map((col) => ({ field: col, mine: a[col] ?? null, theirs: b[col] ?? null }));
+        const fields = s.columns
+          .filter((col) => JSON.stringify(a[col]) !== JSON.stringify(b[col]))
+          .map((col) => ({ field: col, label: fieldLabel(spec.name, col), mine: a[col] ?? null, theirs: b[col] ?? null }));
         const choice = choiceFor(gid);
         conflicts.push({ table: spec.name, table_label: spec.label, ...ref, mine_version: mine._v as number, theirs_version: v, fields, choice });
         summary(spec.name).conflict++;
         if (!choice) return;
-        audit(ctx, 'exchange.conflict', spec.name, gid, { package_id: m.package_id, sender, choice, fields: fields.map((f) => f.field), mine_version: mine._v, theirs_version: v });
+        // Both values of every differing field: the log shows what was kept and what was set aside.
+        audit(ctx, 'exchange.conflict', spec.name, gid, {
+          package_id: m.package_id, kind: m.kind, sender, sender_name: m.sender.name, choice, table_label: spec.label, label: ref.label,
+          fields: fields.map((f) => f.field), values: fields.map((f) => ({ label: f.label, mine: f.mine, theirs: f.theirs })), mine_version: mine._v, theirs_version: v,
+        });
         if (choice === 'theirs') write(() => update.run({ ...toRow(rec, mine._id as number), _id: mine._id }) as never, rec);
         else keep.run(bump.get() as number, mine._id); // mine wins and travels on with a newer version
         putBase.run(gid, sender, v, h);

@@ -241,7 +241,7 @@ export function streamPart(pkg: OpenPackage, part: Part, key: Buffer | null, onC
       const fin = decipher.final();
       if (fin.length) onChunk(fin);
     } catch {
-      throw refuse('BAD_PASSPHRASE', '口令不正确，或加密数据被改动');
+      throw refuse('BAD_PASSPHRASE', '解密口令不正确（也可能是加密数据被改动）：请向发送单位核对口令后重新输入');
     }
   }
 }

@@ -2,6 +2,7 @@
 // because it trained the company's workers there. The city keeps one registry entry, merges 高平's gid into it
 // as an alias, points both counties' plans at it, and reports it once to the province.
 import { afterEach, describe, expect, it } from 'vitest';
+import { fieldLabel } from '../../db/exchange/labels.js';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { fixedClock } from '../../db/clock.js';
@@ -109,9 +110,9 @@ describe('one company reported by two counties', () => {
       owner: '140525', owner_name: '泽州县', first: true, applied: false,
     });
     expect(x.fields).toEqual(expect.arrayContaining([
-      { field: 'region_code', mine: '140525', theirs: '140581' },
-      { field: 'contact_phone', mine: '0356-3011111', theirs: '0356-5022222' },
-      { field: 'address', mine: '泽州工业园', theirs: '高平工业园' },
+      { field: 'region_code', label: fieldLabel('enterprise', 'region_code'), mine: '140525', theirs: '140581' },
+      { field: 'contact_phone', label: fieldLabel('enterprise', 'contact_phone'), mine: '0356-3011111', theirs: '0356-5022222' },
+      { field: 'address', label: fieldLabel('enterprise', 'address'), mine: '泽州工业园', theirs: '高平工业园' },
     ]));
     expect(x.fields.map((f) => f.field)).not.toContain('gid');
     expect(x.fields.map((f) => f.field)).not.toContain('created_at');
@@ -193,7 +194,7 @@ describe('one company reported by two counties', () => {
     expect(d.conflicts).toEqual([]);
     expect(d.merges).toHaveLength(1);
     expect(d.merges[0]).toMatchObject({ first: false, applied: false, owner: '140525' });
-    expect(d.merges[0]!.fields).toContainEqual({ field: 'contact_phone', mine: '0356-3011111', theirs: '13900000000' });
+    expect(d.merges[0]!.fields).toContainEqual({ field: 'contact_phone', label: fieldLabel('enterprise', 'contact_phone'), mine: '0356-3011111', theirs: '13900000000' });
 
     const r = importPackage(city.ctx(), file, 'apply', {});
     expect(table(r, 'training_plan').added).toBe(1);
@@ -270,7 +271,7 @@ describe('one company reported by two counties', () => {
     updateEnterprise(zezhou.ctx(), zezhou.shared.id, { uscc: SHARED, name: '山西金鼎铸造有限公司', region_code: '140525', scale: 'above', contact_phone: '0356-3019999', address: '泽州工业园' });
     const z = importPackage(city.ctx(), zezhou.report(dir), 'apply', {});
     expect(z.merges[0]).toMatchObject({ first: false, applied: true });
-    expect(z.merges[0]!.fields).toEqual([{ field: 'contact_phone', mine: '0356-3011111', theirs: '0356-3019999' }]);
+    expect(z.merges[0]!.fields).toEqual([{ field: 'contact_phone', label: fieldLabel('enterprise', 'contact_phone'), mine: '0356-3011111', theirs: '0356-3019999' }]);
     expect(one(city.db, 'SELECT contact_phone FROM enterprise WHERE uscc = ?', SHARED)).toBe('0356-3019999');
     expect(verifyAudit(city.db).ok).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { listEnterprises } from '../../db/enterprises/service.js';
+import { getEnterprise, listEnterprises } from '../../db/enterprises/service.js';
 // Exchange by files (issue 7): county → city → province and back down, idempotence, replay and order,
 // conflicts and each choice, returns and receipts, field-laptop check-out/in, 审核公式, 报送情况.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -190,7 +190,7 @@ describe('exchange round trip', () => {
     const p2 = exp(county.ctx(), out, '2.cxpkg', { kind: 'report', period: '2025', to: '140500', explanations: ex });
     const d = dry(city.ctx(), p2.file);
     expect(d.conflicts.map((c) => c.gid).sort()).toEqual([e1, e2].sort());
-    expect(d.conflicts[0]!.fields).toEqual([{ field: 'contact_name', mine: '市里改的', theirs: '县里改的' }]);
+    expect(d.conflicts[0]!.fields).toEqual([{ field: 'contact_name', label: '联系人', mine: '市里改的', theirs: '县里改的' }]);
     expect(code(() => apply(city.ctx(), p2.file))).toBe('CONFLICTS_UNRESOLVED');
     expect(city.db.prepare('SELECT contact_name FROM enterprise WHERE gid = ?').pluck().get(e1)).toBe('市里改的');
     const a = apply(city.ctx(), p2.file, { choices: { [e1!]: 'theirs', [e2!]: 'mine' } });
@@ -198,6 +198,12 @@ describe('exchange round trip', () => {
     expect(city.db.prepare('SELECT contact_name FROM enterprise WHERE gid = ?').pluck().get(e1)).toBe('县里改的');
     expect(city.db.prepare('SELECT contact_name FROM enterprise WHERE gid = ?').pluck().get(e2)).toBe('市里改的');
     expect(city.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'exchange.conflict'`).pluck().get()).toBe(2);
+    // The log keeps the choice and both values; the enterprise's own history shows it (recorded under its gid).
+    const entry = JSON.parse(city.db.prepare(`SELECT detail FROM audit_log WHERE action = 'exchange.conflict' AND entity_id = ?`).pluck().get(e1) as string) as Record<string, unknown>;
+    expect(entry).toMatchObject({ choice: 'theirs', kind: 'report', sender: '140525', table_label: '企业', fields: ['contact_name'], values: [{ label: '联系人', mine: '市里改的', theirs: '县里改的' }] });
+    const id = city.db.prepare('SELECT id FROM enterprise WHERE gid = ?').pluck().get(e2) as number;
+    const history = getEnterprise(city.ctx(), id).history.filter((h) => h.action === 'exchange.conflict');
+    expect(history.map((h) => (JSON.parse(h.detail) as { choice: string }).choice)).toEqual(['mine']);
   });
 
   it('field laptop: check out one town, edit on the laptop, check back in', () => {

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, shot, startApp, type App } from './harness.js';
+import { launchBrowser, loadDemoLedger, newPage, saveDownload, setupOffice, shot, startApp, type App } from './harness.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
 
 // The export and 报送情况 screens open on last year's 年报.
@@ -38,20 +38,6 @@ describe('consolidation: two counties report, the city loads both files at once'
     await Promise.all([zezhou?.stop(), gaoping?.stop(), city?.stop()]);
   });
 
-  const setup = async (page: Page, app: App, o: { level?: string; region: string; office: string; user: string; name: string; password: string }) => {
-    await page.goto(app.url);
-    await page.getByText('初始设置').waitFor();
-    if (o.level) await page.locator('.ant-radio-button-wrapper', { hasText: o.level }).click();
-    await page.getByLabel('行政区划代码').fill(o.region);
-    await expect.poll(() => page.getByLabel('单位名称').inputValue()).toBe(o.office);
-    await page.getByLabel('管理员用户名').fill(o.user);
-    await page.getByLabel('管理员姓名').fill(o.name);
-    await page.getByLabel('管理员密码').fill(o.password);
-    await page.getByLabel('确认密码').fill(o.password);
-    await page.getByRole('button', { name: '完成设置' }).click();
-    await page.getByRole('heading', { name: '企业库' }).waitFor();
-  };
-
   /** 审核公式, an 出错说明 for every failing check, then the 年报 to 140500 saved to a file. */
   const exportReport = async (page: Page, app: App, name: string) => {
     await page.goto(`${app.url}#/exchange/export`);
@@ -63,9 +49,7 @@ describe('consolidation: two counties report, the city loads both files at once'
     const n = await boxes.count();
     for (let i = 0; i < n; i++) await boxes.nth(i).fill(`${PERIOD}年度数据待统计部门核定，核定后补报（第${i + 1}项）`);
     await shot(page, `consolidation-${name}-checks`);
-    const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出并保存交换包' }).click()]);
-    const file = join(files, `${name}.cxpkg`);
-    await d.saveAs(file);
+    const { file } = await saveDownload(page, () => page.getByRole('button', { name: '导出并保存交换包' }).click(), join(files, `${name}.cxpkg`));
     await page.getByTestId('export-done').waitFor();
     await shot(page, `consolidation-${name}-exported`);
     reports.push(file);
@@ -79,22 +63,12 @@ describe('consolidation: two counties report, the city loads both files at once'
   };
 
   it('泽州县: loads the demo ledger, explains the failing checks and exports its 年报', async () => {
-    await z.goto(zezhou.url);
-    await z.getByRole('button', { name: '载入演示数据（泽州县）' }).click();
-    const loggedIn = z.getByRole('heading', { name: '企业库' });
-    const login = z.getByRole('button', { name: '登录' });
-    await loggedIn.or(login).waitFor({ timeout: 60_000 });
-    if (await login.isVisible()) {
-      await z.getByLabel('用户名').fill('admin');
-      await z.getByLabel('密码').fill('Admin12345');
-      await login.click();
-      await loggedIn.waitFor();
-    }
+    await loadDemoLedger(z, zezhou);
     expect(await exportReport(z, zezhou, 'zezhou')).toBeGreaterThan(0);
   });
 
   it('高平市: first-run setup, one enterprise through the form, exports its 年报', async () => {
-    await setup(g, gaoping, { region: '140581', office: '高平市工业和信息化局', user: 'liqiang', name: '李强', password: 'Gaoping2026' });
+    await setupOffice(g, gaoping, { region: '140581', office: '高平市工业和信息化局', user: 'liqiang', name: '李强', password: 'Gaoping2026' });
     await g.getByRole('button', { name: '新增企业' }).click();
     const drawer = g.locator('.ant-drawer-open');
     await drawer.locator('#uscc').fill(withCheckChar('91140581MA0000301'));
@@ -107,7 +81,7 @@ describe('consolidation: two counties report, the city loads both files at once'
   });
 
   it('晋城市: set up as 市级, selects both files at once and consolidates them', async () => {
-    await setup(c, city, { level: '市级', region: '140500', office: '晋城市工业和信息化局', user: 'zhaoming', name: '赵明', password: 'Jincheng2026' });
+    await setupOffice(c, city, { level: '市级', region: '140500', office: '晋城市工业和信息化局', user: 'zhaoming', name: '赵明', password: 'Jincheng2026' });
     await c.goto(`${city.url}#/exchange/import`);
     await c.getByRole('heading', { name: '装入数据包' }).waitFor();
     await c.locator('input[type=file]').setInputFiles(reports);

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, shot, startApp, type App } from './harness.js';
+import { launchBrowser, loadDemoLedger, newPage, saveDownload, setupOffice, shot, startApp, type App } from './harness.js';
 
 const PERIOD = String(new Date().getFullYear() - 1);
 const files = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-e2e-'));
@@ -38,12 +38,7 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
     await city?.stop();
   });
 
-  const download = async (page: Page, click: () => Promise<void>, name: string) => {
-    const [d] = await Promise.all([page.waitForEvent('download'), click()]);
-    const file = join(files, name);
-    await d.saveAs(file);
-    return { file, suggested: d.suggestedFilename() };
-  };
+  const download = (page: Page, click: () => Promise<void>, name: string) => saveDownload(page, click, join(files, name));
   const loadPackage = async (page: Page, file: string) => {
     await page.locator('input[type=file]').setInputFiles(file);
     await page.getByRole('button', { name: '校验', exact: true }).click();
@@ -51,17 +46,7 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
   };
 
   it('county: loads the demo ledger and shows its key', async () => {
-    await a.goto(county.url);
-    await a.getByRole('button', { name: '载入演示数据（泽州县）' }).click();
-    const loggedIn = a.getByRole('heading', { name: '企业库' });
-    const login = a.getByRole('button', { name: '登录' });
-    await loggedIn.or(login).waitFor({ timeout: 60_000 });
-    if (await login.isVisible()) {
-      await a.getByLabel('用户名').fill('admin');
-      await a.getByLabel('密码').fill('Admin12345');
-      await login.click();
-      await loggedIn.waitFor();
-    }
+    await loadDemoLedger(a, county);
     await a.goto(`${county.url}#/exchange/keys`);
     await a.getByRole('heading', { name: '本单位密钥' }).waitFor();
     countyFp = (await a.getByTestId('fingerprint').first().innerText()).trim();
@@ -92,17 +77,7 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
   });
 
   it('city: first-run setup as 市级 140500', async () => {
-    await b.goto(city.url);
-    await b.getByText('初始设置').waitFor();
-    await b.locator('.ant-radio-button-wrapper', { hasText: '市级' }).click();
-    await b.getByLabel('行政区划代码').fill('140500');
-    await expect.poll(() => b.getByLabel('单位名称').inputValue()).toBe('晋城市工业和信息化局');
-    await b.getByLabel('管理员用户名').fill('zhaoming');
-    await b.getByLabel('管理员姓名').fill('赵明');
-    await b.getByLabel('管理员密码').fill('Jincheng2026');
-    await b.getByLabel('确认密码').fill('Jincheng2026');
-    await b.getByRole('button', { name: '完成设置' }).click();
-    await b.getByRole('heading', { name: '企业库' }).waitFor();
+    await setupOffice(b, city, { level: '市级', region: '140500', office: '晋城市工业和信息化局', user: 'zhaoming', name: '赵明', password: 'Jincheng2026' });
   });
 
   it('city: verifies, confirms the fingerprint, dry-runs, sees the diff and applies', async () => {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = join(process.cwd(), 'test-output', 'e2e');
@@ -74,4 +75,41 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Opens a fresh ledger and loads the demo county (泽州县), logging in if the app asks. */
+export async function loadDemoLedger(page: Page, app: App): Promise<void> {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: '载入演示数据（泽州县）' }).click();
+  const loggedIn = page.getByRole('heading', { name: '企业库' });
+  const login = page.getByRole('button', { name: '登录' });
+  await loggedIn.or(login).waitFor({ timeout: 60_000 });
+  if (await login.isVisible()) {
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill('Admin12345');
+    await login.click();
+    await loggedIn.waitFor();
+  }
+}
+
+/** First-run setup through the form; `level` is the radio to pick (县级 is preselected). */
+export async function setupOffice(page: Page, app: App, o: { level?: string; region: string; office: string; user: string; name: string; password: string }): Promise<void> {
+  await page.goto(app.url);
+  await page.getByText('初始设置').waitFor();
+  if (o.level) await page.locator('.ant-radio-button-wrapper', { hasText: o.level }).click();
+  await page.getByLabel('行政区划代码').fill(o.region);
+  await expect.poll(() => page.getByLabel('单位名称').inputValue()).toBe(o.office);
+  await page.getByLabel('管理员用户名').fill(o.user);
+  await page.getByLabel('管理员姓名').fill(o.name);
+  await page.getByLabel('管理员密码').fill(o.password);
+  await page.getByLabel('确认密码').fill(o.password);
+  await page.getByRole('button', { name: '完成设置' }).click();
+  await page.getByRole('heading', { name: '企业库' }).waitFor();
+}
+
+/** Clicks something that downloads a file and saves it as `file`. */
+export async function saveDownload(page: Page, click: () => Promise<void>, file: string): Promise<{ file: string; suggested: string }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  await d.saveAs(file);
+  return { file, suggested: d.suggestedFilename() };
 }

@@ -11,6 +11,7 @@ import { navigate } from '../../stores/route';
 import { EnterpriseForm } from './EnterpriseForm';
 import { SCALE } from './EnterpriseListPage';
 import { showFieldErrors, errorText } from '../../components/errors';
+import { conflictText } from '../system/auditLabels';
 
 export const TIER_LEVEL: Record<string, string> = { national: '国家级', provincial: '省级', city: '市级', county: '县级' };
 
@@ -23,13 +24,21 @@ const ACTION: Record<string, string> = {
   'enterprise.uscc_override': '校验位例外',
   'tier.add': '新增梯度',
   'tier.revoke': '撤销梯度',
+  'exchange.conflict': '处理数据冲突',
+};
+
+// The form's field names, for the 修改 entries (which record column names).
+const FIELD: Record<string, string> = {
+  uscc: '统一社会信用代码', name: '企业名称', region_code: '注册地', township: '乡镇(街道)', address: '地址', industry_code: '行业代码',
+  scale: '规模', legal_rep: '法定代表人', contact_name: '联系人', contact_phone: '联系电话', uscc_override_reason: '校验位例外说明',
 };
 
 function describe(e: AuditEntry): string {
   const d = JSON.parse(e.detail) as Record<string, unknown>;
+  if (e.action === 'exchange.conflict') return conflictText(d);
   if (d.changes && typeof d.changes === 'object') {
     return Object.entries(d.changes as Record<string, { from: unknown; to: unknown }>)
-      .map(([k, c]) => `${k}：${String(c.from ?? '（空）')} → ${String(c.to ?? '（空）')}`)
+      .map(([k, c]) => `${FIELD[k] ?? k}：${String(c.from ?? '（空）')} → ${String(c.to ?? '（空）')}`)
       .join('；') + (d.via ? `（${String(d.via)}）` : '');
   }
   if (d.reason) return `原因：${String(d.reason)}`;

@@ -41,13 +41,14 @@ export function ImportPage() {
   const [progress, setProgress] = useState<JobProgress | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const reset = () => {
+  // Picking a file keeps a passphrase typed before it; 重新选择 clears everything.
+  const reset = (keepPassphrase = false) => {
     setFiles([]);
     setPkg(null);
     setVerified(null);
     setPin(false);
     setForce(false);
-    setPassphrase('');
+    if (!keepPassphrase) setPassphrase('');
     setDiff(null);
     setChoices({});
     setApplied(null);
@@ -99,6 +100,7 @@ export function ImportPage() {
       message.success(r.message);
     });
 
+  const passphraseError = error?.code === 'NEEDS_PASSPHRASE' || error?.code === 'BAD_PASSPHRASE';
   const conflicts = diff?.conflicts ?? [];
   const unresolved = conflicts.filter((c) => !choices[c.gid]).length;
   const m = verified?.manifest;
@@ -113,7 +115,7 @@ export function ImportPage() {
           fileList={files.map((f, i) => ({ uid: String(i), name: f.name, status: 'done' as const }))}
           beforeUpload={(f, list) => {
             if (f === list[0]) {
-              reset();
+              reset(true);
               setFiles(list as unknown as File[]);
             }
             return false;
@@ -127,7 +129,17 @@ export function ImportPage() {
           <p className="ant-upload-hint">选择一个文件：先校验、试导入，确认后再写入。选择多个文件：按发送单位和序号依次汇总导入，每个包单独成事务。</p>
         </Upload.Dragger>
         <Space style={{ marginTop: 12 }} wrap>
-          <Input.Password aria-label="解密口令" placeholder="加密包的口令（如有）" style={{ width: 240 }} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          <Space.Compact>
+            <Space.Addon>解密口令</Space.Addon>
+            <Input.Password
+              aria-label="解密口令"
+              placeholder="加密包的口令（如有）"
+              style={{ width: 240 }}
+              value={passphrase}
+              status={passphraseError ? 'error' : undefined}
+              onChange={(e) => setPassphrase(e.target.value)}
+            />
+          </Space.Compact>
           {files.length > 1 && (
             <Checkbox checked={pin} onChange={(e) => setPin(e.target.checked)}>
               信任首次出现的发送单位密钥（请先逐个核对指纹）
@@ -141,7 +153,7 @@ export function ImportPage() {
           <Button type="primary" disabled={!files.length || busy} loading={busy && !diff && !verified} onClick={verify}>
             {files.length > 1 ? `汇总导入 ${files.length} 个包` : '校验'}
           </Button>
-          {(pkg || consolidated) && <Button onClick={reset}>重新选择</Button>}
+          {(pkg || consolidated) && <Button onClick={() => reset()}>重新选择</Button>}
         </Space>
       </Card>
 
@@ -177,7 +189,7 @@ export function ImportPage() {
               <Fingerprint value={verified.fingerprint} /> {verified.pinned ? <Tag color="green">已信任</Tag> : <Tag color="orange">首次出现</Tag>}
             </Descriptions.Item>
           </Descriptions>
-          {!verified.pinned && (
+          {!verified.pinned && !applied && (
             <Alert
               type="warning"
               showIcon
@@ -248,7 +260,7 @@ export function ImportPage() {
                 <Alert key={w} type="warning" showIcon title={w} style={{ marginTop: 12 }} />
               ))}
               {diff.merges.length > 0 && <Merges merges={diff.merges} />}
-              {conflicts.length > 0 && <Conflicts conflicts={conflicts} choices={choices} setChoices={setChoices} />}
+              {conflicts.length > 0 && <Conflicts conflicts={conflicts} theirs={`对方（${diff.package.kind_label}包）`} choices={choices} setChoices={setChoices} />}
             </>
           )}
           <Space style={{ marginTop: 16 }}>
@@ -257,7 +269,7 @@ export function ImportPage() {
                 确认导入
               </Button>
             )}
-            <Button onClick={reset} disabled={busy}>
+            <Button onClick={() => reset()} disabled={busy}>
               {diff.alreadyApplied ? '关闭' : '取消（不导入）'}
             </Button>
             {unresolved > 0 && <Typography.Text type="danger">还有 {unresolved} 条冲突记录未选择</Typography.Text>}
@@ -366,7 +378,7 @@ function Merges({ merges }: { merges: Merge[] }) {
               rowKey="field"
               dataSource={x.fields}
               columns={[
-                { title: '字段', dataIndex: 'field', width: 180 },
+                { title: '字段', dataIndex: 'label', width: 180 },
                 { title: '本台账', dataIndex: 'mine', render: show },
                 { title: `${x.origin_name}报来`, dataIndex: 'theirs', render: show },
                 { title: '处理', width: 130, render: () => (x.applied ? <Tag color="blue">已采用（登记地）</Tag> : <Tag color="orange">差异（未覆盖）</Tag>) },
@@ -379,29 +391,34 @@ function Merges({ merges }: { merges: Merge[] }) {
   );
 }
 
-function Conflicts(props: { conflicts: Conflict[]; choices: Record<string, Choice>; setChoices(c: Record<string, Choice>): void }) {
+// Bookkeeping columns differ whenever both sides edited: listed after the data fields, in grey.
+const BOOKKEEPING = new Set(['created_at', 'created_by', 'updated_at', 'updated_by', 'name_pinyin', 'name_initials', 'search_text']);
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const showValue = (v: unknown) => (typeof v === 'string' && ISO_TIME.test(v) ? `${when(v)}:${String(new Date(v).getSeconds()).padStart(2, '0')}` : show(v));
+
+function Conflicts(props: { conflicts: Conflict[]; theirs: string; choices: Record<string, Choice>; setChoices(c: Record<string, Choice>): void }) {
   const all = (c: Choice) => props.setChoices(Object.fromEntries(props.conflicts.map((x) => [x.gid, c])));
+  const picked = (c: Conflict, side: Choice) => ({ style: props.choices[c.gid] === side ? { background: '#e6f4ff', fontWeight: 600 } : {} });
   return (
     <Card
       type="inner"
       style={{ marginTop: 12 }}
       data-testid="conflicts"
-      title={`冲突：${props.conflicts.length} 条记录在两端都被修改过，请逐条选择`}
+      title={`冲突：${props.conflicts.length} 条记录在两端都被修改过，请逐条选择，或统一选择`}
       extra={
         <Space>
-          全部：
           <Button size="small" onClick={() => all('mine')}>
-            保留本单位
+            全部保留本单位
           </Button>
           <Button size="small" onClick={() => all('theirs')}>
-            采用对方
+            全部采用对方
           </Button>
         </Space>
       }
     >
       {props.conflicts.map((c) => (
-        <div key={c.gid} style={{ marginBottom: 16 }}>
-          <Space style={{ marginBottom: 6 }}>
+        <div key={c.gid} style={{ marginBottom: 20 }} data-testid="conflict-record">
+          <Space style={{ marginBottom: 6 }} wrap>
             <Typography.Text strong>
               {c.table_label}「{c.label}」
             </Typography.Text>
@@ -414,19 +431,24 @@ function Conflicts(props: { conflicts: Conflict[]; choices: Record<string, Choic
               onChange={(e) => props.setChoices({ ...props.choices, [c.gid]: e.target.value as Choice })}
               options={[
                 { value: 'mine', label: '保留本单位' },
-                { value: 'theirs', label: '采用对方' },
+                { value: 'theirs', label: c.deleted_by_sender ? '采用对方（删除）' : '采用对方' },
               ]}
             />
+            {!props.choices[c.gid] && <Typography.Text type="danger">未选择</Typography.Text>}
           </Space>
           <Table
             size="small"
+            bordered
             pagination={false}
             rowKey="field"
-            dataSource={c.fields}
+            tableLayout="fixed"
+            dataSource={[...c.fields].sort((x, y) => Number(BOOKKEEPING.has(x.field)) - Number(BOOKKEEPING.has(y.field)))}
+            locale={{ emptyText: '对方已删除此记录：采用对方即在本台账中删除，保留本单位则不删除' }}
+            onRow={(f) => ({ style: BOOKKEEPING.has(f.field) ? { color: 'rgba(0,0,0,0.45)' } : {} })}
             columns={[
-              { title: '字段', dataIndex: 'field', width: 180 },
-              { title: `本单位（版本 ${c.mine_version}）`, dataIndex: 'mine', render: show, onCell: () => ({ style: props.choices[c.gid] === 'mine' ? { background: '#e6f4ff' } : {} }) },
-              { title: `对方（版本 ${c.theirs_version}）`, dataIndex: 'theirs', render: show, onCell: () => ({ style: props.choices[c.gid] === 'theirs' ? { background: '#e6f4ff' } : {} }) },
+              { title: '字段', dataIndex: 'label', width: 160, render: (v: string, f) => <span title={f.field}>{v}</span> },
+              { title: <span title={`版本 ${c.mine_version}`}>本单位台账的值</span>, dataIndex: 'mine', render: showValue, onCell: () => picked(c, 'mine') },
+              { title: <span title={`版本 ${c.theirs_version}`}>{props.theirs}的值</span>, dataIndex: 'theirs', render: showValue, onCell: () => picked(c, 'theirs') },
             ]}
           />
         </div>

@@ -4,7 +4,7 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { AuditEntry, AuditVerification } from '../../../../db/audit/audit';
 import { call } from '../../api/client';
 import { errorText } from '../../components/errors';
-import { actionLabel, entityLabel } from './auditLabels';
+import { actionLabel, detailText, entityLabel } from './auditLabels';
 
 export function AuditPage() {
   const [rows, setRows] = useState<AuditEntry[]>([]);
@@ -53,8 +53,27 @@ export function AuditPage() {
           { title: '时间', dataIndex: 'at', width: 180, render: (v: string) => new Date(v).toLocaleString('zh-CN') },
           { title: '操作人', dataIndex: 'actor', width: 120 },
           { title: '操作', dataIndex: 'action', width: 180, render: (v: string) => <span title={v}>{actionLabel(v)}</span> },
-          { title: '对象', render: (_: unknown, r) => `${entityLabel(r.entity)}${r.entity_id ? ` #${r.entity_id}` : ''}`, width: 140 },
-          { title: '内容', dataIndex: 'detail', ellipsis: { showTitle: true } },
+          {
+            title: '对象',
+            width: 140,
+            // Exchanged records are named by their gid (36 characters): the first group is enough to tell them apart here.
+            render: (_: unknown, r) => (
+              <span title={r.entity_id ?? undefined}>
+                {entityLabel(r.entity)}
+                {r.entity_id ? ` #${r.entity_id.length > 12 ? `${r.entity_id.slice(0, 8)}…` : r.entity_id}` : ''}
+              </span>
+            ),
+          },
+          {
+            title: '内容',
+            dataIndex: 'detail',
+            ellipsis: { showTitle: true },
+            // Entries put into words are shown whole; raw JSON stays on one line (its title has all of it).
+            render: (v: string, r) => {
+              const text = detailText(r.action, v);
+              return text === v ? v : <div style={{ whiteSpace: 'normal' }}>{text}</div>;
+            },
+          },
           { title: '哈希', dataIndex: 'hash', width: 110, render: (v: string) => <span className="mono" title={v}>{v.slice(0, 10)}</span> },
         ]}
       />

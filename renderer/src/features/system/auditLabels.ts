@@ -19,9 +19,11 @@ const ACTION: Record<string, string> = {
   'exhibition.attachment_add': '上传申报材料', 'exhibition.attachment_remove': '删除申报材料',
   'exhibition.late_override': '逾期申报例外', 'exhibition.publish': '公示', 'exhibition.payment': '拨付',
   'exhibition.recovery': '收回资金', 'exhibition.rules_create': '新建补贴规则', 'exhibition.rules_revise': '修订补贴规则',
-  'exhibition.import': '导入补贴申请',
+  'exhibition.import': '导入补贴申请', 'exhibition.claim_first_review': '初审通过', 'exhibition.claim_second_review': '复审通过',
+  'exhibition.claim_approve': '批准申请', 'exhibition.claim_return': '退回申请',
   'exchange.export': '导出交换包', 'exchange.import': '装入交换包', 'exchange.review': '审核上报数据',
   'exchange.conflict': '处理数据冲突', 'exchange.merge': '合并同一企业', 'exchange.merge.update': '合并企业的后续报送',
+  'exchange.key.create': '生成本单位密钥', 'exchange.peer.pin': '信任对方密钥', 'exchange.peer.unpin': '移除对方密钥',
   'training.certificate.add': '登记证书', 'training.course.attendee': '登记企业家培训学员', 'training.course.create': '新建企业家培训',
   'training.institution.create': '新建培训机构', 'training.institution.update': '修改培训机构', 'training.plan.create': '新建培训计划',
   'training.plan.transition': '培训计划流程', 'training.roster.import': '导入学员名册', 'training.rule.create': '新建补贴标准',
@@ -33,6 +35,7 @@ const ACTION: Record<string, string> = {
 const ENTITY: Record<string, string> = {
   office: '单位', user: '用户', ledger: '台账', enterprise: '企业', enterprise_tier: '企业梯度', sanction: '处理措施',
   town: '专业镇', exhibition_claim: '补贴申请', exhibition_fair: '展会', training_plan: '培训计划',
+  exhibition_publicity_batch: '公示批次', exchange_package: '交换包', exchange_key: '本单位密钥', exchange_peer: '对方密钥',
 };
 
 export function actionLabel(action: string): string {
@@ -42,4 +45,34 @@ export function actionLabel(action: string): string {
 
 export function entityLabel(entity: string): string {
   return ENTITY[entity] ?? entity;
+}
+
+const KIND: Record<string, string> = { report: '上报', rules: '下发', checkout: '外勤领出', checkin: '外勤交回', backup: '完整备份' };
+const shown = (v: unknown) =>
+  v === null || v === undefined || v === ''
+    ? '（空）'
+    : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)
+      ? new Date(v).toLocaleString('zh-CN')
+      : String(v);
+
+/** A conflict choice in words: what was kept, from which package, and both values of each differing field. */
+export function conflictText(detail: Record<string, unknown>): string {
+  const choice = detail.choice === 'theirs' ? '采用对方' : '保留本单位';
+  const from = detail.sender_name ? `（${String(detail.sender_name)}${KIND[String(detail.kind)] ?? ''}包）` : '';
+  const what = detail.label ? `${String(detail.table_label ?? '')}「${String(detail.label)}」：` : '';
+  if (detail.deleted_by_sender) return `${what}对方已删除，${choice === '采用对方' ? '采用对方（删除）' : '保留本单位'}${from}`;
+  const values = Array.isArray(detail.values)
+    ? (detail.values as Array<{ label: string; mine: unknown; theirs: unknown }>).map((f) => `${f.label}：本单位 ${shown(f.mine)}，对方 ${shown(f.theirs)}`)
+    : Array.isArray(detail.fields) ? [`字段：${(detail.fields as string[]).join('、')}`] : [];
+  return `${what}${choice}${from}${values.length ? `；${values.join('；')}` : ''}`;
+}
+
+/** The 内容 column of the log: words for entries that have them, the recorded JSON otherwise. */
+export function detailText(action: string, detail: string): string {
+  if (action !== 'exchange.conflict') return detail;
+  try {
+    return conflictText(JSON.parse(detail) as Record<string, unknown>);
+  } catch {
+    return detail;
+  }
 }

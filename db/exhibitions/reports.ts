@@ -192,8 +192,11 @@ export function dashboard(ctx: Ctx, raw: unknown) {
     .map((u) => {
       let c = capCache.get(u.rule_set_id);
       if (!c) {
-        const l = q.latestRules(db, u.rule_set_id);
-        capCache.set(u.rule_set_id, (c = { cap: l.rules.annual_cap_fen, name: l.set.name }));
+        // A lower office's rule versions do not travel up with its claims (only the set they point to): the cap is
+        // unknown at a consolidating office, and such claims are not listed here.
+        const known = db.prepare('SELECT 1 FROM exhibition_rule_version WHERE rule_set_id = ?').get(u.rule_set_id);
+        const l = known ? q.latestRules(db, u.rule_set_id) : null;
+        capCache.set(u.rule_set_id, (c = { cap: l?.rules.annual_cap_fen ?? null, name: l?.set.name ?? q.ruleSetById(db, u.rule_set_id).name }));
       }
       return { ...u, rule_set_name: c.name, cap_fen: c.cap, remaining_fen: c.cap === null ? null : Math.max(0, c.cap - u.used_fen),
         used_pct: c.cap ? Math.round((u.used_fen * 1000) / c.cap) / 10 : null };

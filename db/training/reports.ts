@@ -78,6 +78,8 @@ export function ledgerRows(ctx: Pick<Ctx, 'db'>, raw: unknown): { from: string; 
 }
 
 export interface ProgressRow {
+  /** The row's key: after consolidation two counties' plans can share a code. */
+  plan_id: number;
   code: string;
   enterprise_name: string;
   institution_name: string | null;
@@ -106,13 +108,13 @@ export function apprenticeProgress(ctx: Pick<Ctx, 'db' | 'clock'>, raw: unknown)
   origin_office: string | null;
   origin_name: string | null;
   rows: ProgressRow[];
-  totals: Omit<ProgressRow, 'code' | 'enterprise_name' | 'institution_name' | 'occupation_name' | 'target_level' | 'status' | 'start_date' | 'end_date' | 'risk'>;
+  totals: Omit<ProgressRow, 'plan_id' | 'code' | 'enterprise_name' | 'institution_name' | 'occupation_name' | 'target_level' | 'status' | 'start_date' | 'end_date' | 'risk'>;
 } {
   const { year, origin_office } = parseInput(reportInput, raw, REPORT_LABELS);
   const origin = origin_office ?? null;
   const rows = ctx.db
     .prepare(
-      `SELECT p.code, e.name AS enterprise_name, i.name AS institution_name, p.occupation_name, p.target_level, p.status, p.start_date, p.end_date,
+      `SELECT p.id AS plan_id, p.code, e.name AS enterprise_name, i.name AS institution_name, p.occupation_name, p.target_level, p.status, p.start_date, p.end_date,
          p.planned_count,
          count(t.id) AS enrolled,
          coalesce(sum(t.outcome = 'in_training'), 0) AS in_training,

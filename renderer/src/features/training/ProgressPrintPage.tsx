@@ -45,7 +45,7 @@ export function ProgressPrintPage({ year, origin }: { year: number; origin?: str
           </thead>
           <tbody>
             {data.rows.map((r, i) => (
-              <tr key={r.code}>
+              <tr key={r.plan_id}>
                 <td>{i + 1}</td>
                 <td className="left">
                   {r.enterprise_name}

@@ -293,7 +293,7 @@ function ProgressTab({ origin }: { origin: string | undefined }) {
         <span className="muted">预计不能完成计划的企业须在 10 月底前报告</span>
       </Space>
       <Table<ProgressRow>
-        rowKey="code"
+        rowKey="plan_id"
         size="small"
         dataSource={data?.rows ?? []}
         pagination={false}

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { EnterpriseRow, ListQuery, TierRow } from './schema.js';
+import { originCondition } from '../exchange/origin.js';
 
 type Filters = Required<Pick<ListQuery, 'status'>> & Omit<ListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'status'>;
 
@@ -66,7 +67,7 @@ export function whereFor(f: Filters, today: string): { sql: string; params: Reco
     }
   }
   if (f.origin_office) {
-    parts.push('e.origin_office = @origin');
+    parts.push(originCondition('e.origin_office'));
     params.origin = f.origin_office;
   }
   if (f.industry_code) {

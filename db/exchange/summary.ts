@@ -8,6 +8,7 @@ import { parseInput } from '../validate.js';
 import { writeWorkbook } from '../excel/write.js';
 import { SHIPPED_ORIGIN } from './tables.js';
 import { ownOrigin } from './versions.js';
+import { officeName } from './origin.js';
 
 export const summaryInput = z.object({
   /** county: one row per origin office; city: counties folded into their prefecture (for a province). */
@@ -103,9 +104,18 @@ export function originOffices(ctx: Pick<Ctx, 'db'>, raw: unknown): OriginOption[
        WHERE origin_office IS NOT NULL AND origin_office NOT IN (@own, @shipped) GROUP BY origin_office ORDER BY origin_office`,
     )
     .all({ own: ownOrigin(db), shipped: SHIPPED_ORIGIN }) as Array<{ code: string; count: number }>;
-  const regionName = db.prepare('SELECT name FROM region WHERE code = ? ORDER BY valid_to IS NULL DESC LIMIT 1').pluck();
-  const peerName = db.prepare('SELECT name FROM exchange_peer WHERE office_code = ? ORDER BY id DESC LIMIT 1').pluck();
-  return rows.map((r) => ({ ...r, name: (regionName.get(r.code) as string | undefined) ?? (peerName.get(r.code) as string | undefined) ?? r.code }));
+  // At a province a city's entry counts its counties' records too, as its filter takes them: cities before their counties.
+  const offered = level === 'province' ? withCities(rows) : rows;
+  return offered.map((r) => ({ ...r, name: officeName(db, r.code) }));
+}
+
+function withCities(rows: Array<{ code: string; count: number }>): Array<{ code: string; count: number }> {
+  const cities = new Map<string, number>();
+  for (const r of rows) {
+    const city = `${r.code.slice(0, 4)}00`;
+    cities.set(city, (cities.get(city) ?? 0) + r.count);
+  }
+  return [...[...cities].map(([code, count]) => ({ code, count })), ...rows.filter((r) => !cities.has(r.code))].sort((a, b) => a.code.localeCompare(b.code));
 }
 
 /** The 汇总 table as on screen, with a 合计 row; amounts in yuan. */

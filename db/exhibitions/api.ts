@@ -9,7 +9,7 @@ import { seedDemoExhibitions } from './seed.js';
 import type { FairInput, ClaimInput } from './schema.js';
 import type { RuleTableInput } from './rules.js';
 
-const yearInput = z.object({ year: z.number().int().min(2000).max(2100) });
+const yearInput = z.object({ year: z.number().int().min(2000).max(2100), origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional() });
 type Id = z.input<typeof idInput>;
 
 export const exhibitionOperations = {
@@ -43,7 +43,7 @@ export const exhibitionOperations = {
   'exhibition:claimCalc': op({ access: 'clerk', run: (ctx, i: Id) => svc.claimCalc(ctx, parseInput(idInput, i).id) }),
   'exhibition:transition': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').transitionInput>) => svc.transition(ctx, i) }),
   'exhibition:publish': op({ access: 'reviewer', run: (ctx, i: z.input<typeof import('./schema.js').publishInput>) => svc.publish(ctx, i) }),
-  'exhibition:batchList': op({ access: 'clerk', run: (ctx) => svc.listBatches(ctx) }),
+  'exhibition:batchList': op({ access: 'clerk', run: (ctx, i: z.input<typeof svc.batchListInput> | undefined) => svc.listBatches(ctx, i) }),
   'exhibition:pay': op({ access: 'reviewer', run: (ctx, i: z.input<typeof import('./schema.js').paymentInput>) => svc.pay(ctx, i) }),
 
   'exhibition:attachmentAdd': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').attachmentInput>) => svc.addAttachment(ctx, i) }),
@@ -58,7 +58,8 @@ export const exhibitionOperations = {
     access: 'clerk',
     job: true,
     run: async (ctx, i: z.input<typeof yearInput>): Promise<FileOutput> => {
-      const r = await excel.exportClaims(ctx, parseInput(yearInput, i, { year: '年度' }).year);
+      const f = parseInput(yearInput, i, { year: '年度', origin_office: '上报单位' });
+      const r = await excel.exportClaims(ctx, f.year, f.origin_office);
       return toFile(r.fileName, r.bytes);
     },
   }),

@@ -12,6 +12,7 @@ import { fenToYuanText } from './money.js';
 import { ITEM_TYPE_LABEL, ITEM_TYPES, PAYMENT_LABEL, type ItemType, type PaymentMethod } from './rules.js';
 import { insertClaim, prepareClaim, type PreparedClaim } from './service.js';
 import { STATUS_LABEL, type ClaimStatus } from './schema.js';
+import { officeName, originCondition } from '../exchange/origin.js';
 
 export const CLAIM_COLUMNS: ColumnSpec[] = [
   { key: 'claim_key', header: '申请编号', required: true, aliases: ['申请序号', '编号'] },
@@ -233,17 +234,17 @@ export async function claimTemplate(): Promise<Buffer> {
   );
 }
 
-/** All claims of a year, one row per item, in the import's columns (plus status and amounts). */
-export async function exportClaims(ctx: Ctx, year: number): Promise<{ fileName: string; bytes: Buffer; count: number }> {
+/** All claims of a year (of one 上报单位 if given), one row per item, in the import's columns (plus status and amounts). */
+export async function exportClaims(ctx: Ctx, year: number, originOffice?: string): Promise<{ fileName: string; bytes: Buffer; count: number }> {
   const claims = ctx.db
     .prepare(
       `SELECT c.id, c.claim_no, c.claim_date, c.agent_used, c.status, c.calc_fen, c.approved_fen, e.uscc, e.name AS enterprise_name,
         f.name AS fair_name, f.start_date AS fair_start,
         (SELECT COALESCE(SUM(CASE kind WHEN 'payment' THEN amount_fen ELSE -amount_fen END), 0) FROM exhibition_payment p WHERE p.claim_id = c.id) AS paid_fen
        FROM exhibition_claim c JOIN enterprise e ON e.id = c.enterprise_id JOIN exhibition_fair f ON f.id = c.fair_id
-       WHERE c.subsidy_year = ? ORDER BY c.id`,
+       WHERE c.subsidy_year = @year AND ${originCondition('c.origin_office')} ORDER BY c.id`,
     )
-    .all(year) as Array<{
+    .all({ year, origin: originOffice ?? null }) as Array<{
       id: number; claim_no: string; claim_date: string; agent_used: number; status: ClaimStatus; calc_fen: number; approved_fen: number | null;
       uscc: string; enterprise_name: string; fair_name: string; fair_start: string; paid_fen: number;
     }>;
@@ -273,5 +274,6 @@ export async function exportClaims(ctx: Ctx, year: number): Promise<{ fileName: 
     [{ name: '参展补贴申请', columns: CLAIM_COLUMNS.map((c) => ({ header: c.header, required: c.required, kind: 'text' as const, width: 18 })), rows: rows() }],
     { name: '填写说明', lines: NOTES },
   );
-  return { fileName: `参展补贴申请-${year}-${isoDate(ctx.clock.now())}.xlsx`, bytes, count: claims.length };
+  const origin = originOffice ? `-${officeName(ctx.db, originOffice)}` : '';
+  return { fileName: `参展补贴申请${origin}-${year}-${isoDate(ctx.clock.now())}.xlsx`, bytes, count: claims.length };
 }

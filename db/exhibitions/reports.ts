@@ -9,6 +9,8 @@ import { GOV_LEVEL_LABEL, MARKET_LABEL, PAYMENT_LABEL, SCOPE_LABEL, type MarketT
 import * as q from './queries.js';
 import { LIVE_STATUSES, STATUS_LABEL, CLAIM_STATUSES, type ClaimStatus } from './schema.js';
 import { getClaim, type BatchRow } from './service.js';
+import { byOrigin, officeFullName, officeName, originCondition, originOfficeField } from '../exchange/origin.js';
+import { ownOrigin } from '../exchange/versions.js';
 
 function officeOf(ctx: Ctx): { name: string; region_code: string; region_name: string | null } {
   return (ctx.db
@@ -94,15 +96,20 @@ export function publicityList(ctx: Ctx, batchId: number) {
     amount_fen: r.approved_fen ?? r.calc_fen, status_label: STATUS_LABEL[r.status],
   }));
   const total = list.reduce((s, r) => s + r.amount_fen, 0);
+  // A lower office's batch (after consolidation) is that office's notice: its name heads the list.
+  const lower = b.origin_office && b.origin_office !== ownOrigin(ctx.db) ? b.origin_office : null;
   return {
     title: b.title,
     batch_no: b.batch_no,
     office,
+    origin_office: lower,
+    origin_name: lower ? officeName(ctx.db, lower) : null,
+    issuer: lower ? officeFullName(ctx.db, lower) : office.name,
     start_date: b.start_date,
     end_date: b.end_date,
     notice:
       `根据《山西省制造业高质量发展促进条例》第三十六条及本地参展补贴规则，经企业申报、初审、复审，拟对以下 ${list.length} 家次企业给予参展补贴，合计 ${fmtYuan(total)} 元，现予公示。` +
-      `公示期为 ${b.start_date} 至 ${b.end_date}。如有异议，请在公示期内以书面形式向${office.name}反映（提供虚假材料骗取补贴的，依条例第四十一条收回资金并实施信用惩戒）。`,
+      `公示期为 ${b.start_date} 至 ${b.end_date}。如有异议，请在公示期内以书面形式向${lower ? officeFullName(ctx.db, lower) : office.name}反映（提供虚假材料骗取补贴的，依条例第四十一条收回资金并实施信用惩戒）。`,
     rows: list,
     total_fen: total,
     count: list.length,
@@ -113,6 +120,8 @@ export const dashboardInput = z.object({
   year: z.number().int().min(2000).max(2100),
   /** Enterprises whose use of the annual cap is at or above this percentage are listed. */
   near_cap_pct: z.number().min(1).max(100).default(80),
+  /** 上报单位: claims a lower office reported (a city's code takes its counties' too). */
+  origin_office: originOfficeField.optional(),
 });
 
 interface Sums {
@@ -123,15 +132,17 @@ interface Sums {
 }
 
 export function dashboard(ctx: Ctx, raw: unknown) {
-  const i = parseInput(dashboardInput, raw, { year: '年度', near_cap_pct: '接近上限比例' });
+  const i = parseInput(dashboardInput, raw, { year: '年度', near_cap_pct: '接近上限比例', origin_office: '上报单位' });
   const db = ctx.db;
   const y = String(i.year);
+  const origin = i.origin_office ?? null;
+  const inOrigin = (alias: string) => originCondition(`${alias}.origin_office`);
   const paidSql = `(SELECT COALESCE(SUM(CASE kind WHEN 'payment' THEN amount_fen ELSE -amount_fen END), 0) FROM exhibition_payment p WHERE p.claim_id = c.id)`;
   const byStatusRows = db
     .prepare(
-      `SELECT status, count(*) AS count, COALESCE(SUM(calc_fen), 0) AS calc_fen FROM exhibition_claim WHERE subsidy_year = ? GROUP BY status`,
+      `SELECT status, count(*) AS count, COALESCE(SUM(calc_fen), 0) AS calc_fen FROM exhibition_claim c WHERE subsidy_year = @year AND ${inOrigin('c')} GROUP BY status`,
     )
-    .all(i.year) as Array<{ status: ClaimStatus; count: number; calc_fen: number }>;
+    .all({ year: i.year, origin }) as Array<{ status: ClaimStatus; count: number; calc_fen: number }>;
   const by_status = CLAIM_STATUSES.map((s) => {
     const r = byStatusRows.find((x) => x.status === s);
     return { status: s, label: STATUS_LABEL[s], count: r?.count ?? 0, amount_fen: r?.calc_fen ?? 0 };
@@ -139,13 +150,13 @@ export function dashboard(ctx: Ctx, raw: unknown) {
 
   const months = Array.from({ length: 12 }, (_, m) => ({ month: `${y}-${String(m + 1).padStart(2, '0')}`, applied_fen: 0, approved_fen: 0, paid_fen: 0 }));
   const monthIdx = (d: string | null) => (d && d.startsWith(y) ? Number(d.slice(5, 7)) - 1 : -1);
-  for (const r of db.prepare(`SELECT submitted_on, applied_fen FROM exhibition_claim WHERE submitted_on LIKE ? || '%' AND applied_fen IS NOT NULL`).iterate(y) as IterableIterator<{ submitted_on: string; applied_fen: number }>) {
+  for (const r of db.prepare(`SELECT submitted_on, applied_fen FROM exhibition_claim c WHERE submitted_on LIKE @y || '%' AND applied_fen IS NOT NULL AND ${inOrigin('c')}`).iterate({ y, origin }) as IterableIterator<{ submitted_on: string; applied_fen: number }>) {
     months[monthIdx(r.submitted_on)]!.applied_fen += r.applied_fen;
   }
-  for (const r of db.prepare(`SELECT approved_on, approved_fen FROM exhibition_claim WHERE approved_on LIKE ? || '%' AND approved_fen IS NOT NULL`).iterate(y) as IterableIterator<{ approved_on: string; approved_fen: number }>) {
+  for (const r of db.prepare(`SELECT approved_on, approved_fen FROM exhibition_claim c WHERE approved_on LIKE @y || '%' AND approved_fen IS NOT NULL AND ${inOrigin('c')}`).iterate({ y, origin }) as IterableIterator<{ approved_on: string; approved_fen: number }>) {
     months[monthIdx(r.approved_on)]!.approved_fen += r.approved_fen;
   }
-  for (const r of db.prepare(`SELECT entry_date, kind, amount_fen FROM exhibition_payment WHERE entry_date LIKE ? || '%'`).iterate(y) as IterableIterator<{ entry_date: string; kind: string; amount_fen: number }>) {
+  for (const r of db.prepare(`SELECT m.entry_date, m.kind, m.amount_fen FROM exhibition_payment m JOIN exhibition_claim c ON c.id = m.claim_id WHERE m.entry_date LIKE @y || '%' AND ${inOrigin('c')}`).iterate({ y, origin }) as IterableIterator<{ entry_date: string; kind: string; amount_fen: number }>) {
     months[monthIdx(r.entry_date)]!.paid_fen += r.kind === 'payment' ? r.amount_fen : -r.amount_fen;
   }
 
@@ -155,13 +166,15 @@ export function dashboard(ctx: Ctx, raw: unknown) {
         `SELECT ${select}, count(*) AS count, COALESCE(SUM(c.applied_fen), 0) AS applied_fen, COALESCE(SUM(c.approved_fen), 0) AS approved_fen,
           COALESCE(SUM(${paidSql}), 0) AS paid_fen
          FROM exhibition_claim c JOIN exhibition_fair f ON f.id = c.fair_id
-         WHERE c.subsidy_year = ? AND c.status NOT IN ('draft') GROUP BY ${key} ORDER BY applied_fen DESC`,
+         WHERE c.subsidy_year = @year AND c.status NOT IN ('draft') AND ${inOrigin('c')} GROUP BY ${key} ORDER BY applied_fen DESC`,
       )
-      .all(i.year);
+      .all({ year: i.year, origin });
   const by_market = (grouped('f.scope, f.market_type', 'f.scope, f.market_type') as Array<Sums & { scope: Scope; market_type: MarketType }>).map((r) => ({
     ...r, label: `${SCOPE_LABEL[r.scope]}·${MARKET_LABEL[r.market_type]}`,
   }));
   const by_fair = grouped('f.id AS fair_id, f.name AS fair_name', 'f.id') as Array<Sums & { fair_id: number; fair_name: string }>;
+  // 按上报单位汇总: the same sums per office of origin.
+  const by_office = byOrigin(db, grouped('c.origin_office AS k', 'c.origin_office') as Array<Sums & { k: string | null }>);
 
   // Use of the annual cap: approved/paid amounts plus the current amounts of claims under review.
   const live = LIVE_STATUSES.map((s) => `'${s}'`).join(',');
@@ -171,16 +184,19 @@ export function dashboard(ctx: Ctx, raw: unknown) {
         SUM(CASE WHEN c.status IN ('approved','paid') THEN c.approved_fen WHEN c.status IN (${live}) THEN c.calc_fen ELSE 0 END) AS used_fen,
         count(*) AS claims
        FROM exhibition_claim c JOIN enterprise e ON e.id = c.enterprise_id
-       WHERE c.subsidy_year = ? GROUP BY c.enterprise_id, c.rule_set_id`,
+       WHERE c.subsidy_year = @year AND ${inOrigin('c')} GROUP BY c.enterprise_id, c.rule_set_id`,
     )
-    .all(i.year) as Array<{ enterprise_id: number; enterprise_name: string; rule_set_id: number; used_fen: number; claims: number }>;
+    .all({ year: i.year, origin }) as Array<{ enterprise_id: number; enterprise_name: string; rule_set_id: number; used_fen: number; claims: number }>;
   const capCache = new Map<number, { cap: number | null; name: string }>();
   const near_cap = usage
     .map((u) => {
       let c = capCache.get(u.rule_set_id);
       if (!c) {
-        const l = q.latestRules(db, u.rule_set_id);
-        capCache.set(u.rule_set_id, (c = { cap: l.rules.annual_cap_fen, name: l.set.name }));
+        // A lower office's rule versions do not travel up with its claims (only the set they point to): the cap is
+        // unknown at a consolidating office, and such claims are not listed here.
+        const known = db.prepare('SELECT 1 FROM exhibition_rule_version WHERE rule_set_id = ?').get(u.rule_set_id);
+        const l = known ? q.latestRules(db, u.rule_set_id) : null;
+        capCache.set(u.rule_set_id, (c = { cap: l?.rules.annual_cap_fen ?? null, name: l?.set.name ?? q.ruleSetById(db, u.rule_set_id).name }));
       }
       return { ...u, rule_set_name: c.name, cap_fen: c.cap, remaining_fen: c.cap === null ? null : Math.max(0, c.cap - u.used_fen),
         used_pct: c.cap ? Math.round((u.used_fen * 1000) / c.cap) / 10 : null };
@@ -188,5 +204,5 @@ export function dashboard(ctx: Ctx, raw: unknown) {
     .filter((u) => u.used_pct !== null && u.used_pct >= i.near_cap_pct)
     .sort((a, b) => (b.used_pct ?? 0) - (a.used_pct ?? 0));
 
-  return { year: i.year, by_status, by_month: months, by_market, by_fair, near_cap };
+  return { year: i.year, origin_office: origin, origin_name: origin ? officeName(db, origin) : null, by_status, by_month: months, by_market, by_fair, by_office, near_cap };
 }

@@ -1,6 +1,7 @@
 // Exhibition subsidies (参展补贴) use-cases: fairs, rule tables, claims, materials, workflow, payment and recovery.
 // Every write runs in one transaction with its audit entry; amounts are integer fen throughout.
 import { ownOrigin } from '../exchange/versions.js';
+import { originCondition } from '../exchange/origin.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -615,7 +616,7 @@ export function listClaims(ctx: Ctx, raw: unknown): { rows: ClaimListRow[]; tota
   const f = parseInput(claimListQuery, raw ?? {});
   const where = `WHERE (@year IS NULL OR c.subsidy_year = @year) AND (@status IS NULL OR c.status = @status)
     AND (@fair IS NULL OR c.fair_id = @fair) AND (@ent IS NULL OR c.enterprise_id = @ent)
-    AND (@origin IS NULL OR c.origin_office = @origin)
+    AND ${originCondition('c.origin_office')}
     AND (@q IS NULL OR instr(e.name, @q) > 0 OR instr(c.claim_no, @q) > 0 OR instr(fa.name, @q) > 0)`;
   const params = { year: f.year ?? null, status: f.status ?? null, fair: f.fair_id ?? null, ent: f.enterprise_id ?? null, origin: f.origin_office ?? null, q: f.q || null };
   const from = 'FROM exhibition_claim c JOIN enterprise e ON e.id = c.enterprise_id JOIN exhibition_fair fa ON fa.id = c.fair_id';
@@ -832,6 +833,8 @@ export interface BatchRow {
   end_date: string;
   created_at: string;
   created_by: string;
+  /** The office that published the batch (a lower office's, after consolidation). */
+  origin_office: string | null;
 }
 
 /** Puts claims that passed 复审 into a 公示 batch with its start and end. */
@@ -869,10 +872,17 @@ function nextBatchNo(ctx: Ctx, year: number): string {
   return `GS${year}-${String(n).padStart(2, '0')}`;
 }
 
-export function listBatches(ctx: Ctx): Array<BatchRow & { claim_count: number }> {
+export const batchListInput = z.object({ origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional() });
+
+/** The 公示 batches, newest first; with 上报单位 only those that office published. */
+export function listBatches(ctx: Ctx, raw?: unknown): Array<BatchRow & { claim_count: number }> {
+  const { origin_office } = parseInput(batchListInput, raw ?? {}, { origin_office: '上报单位' });
   return ctx.db
-    .prepare('SELECT b.*, (SELECT count(*) FROM exhibition_claim c WHERE c.publicity_batch_id = b.id) AS claim_count FROM exhibition_publicity_batch b ORDER BY b.id DESC')
-    .all() as Array<BatchRow & { claim_count: number }>;
+    .prepare(
+      `SELECT b.*, (SELECT count(*) FROM exhibition_claim c WHERE c.publicity_batch_id = b.id) AS claim_count FROM exhibition_publicity_batch b
+       WHERE ${originCondition('b.origin_office')} ORDER BY b.id DESC`,
+    )
+    .all({ origin: origin_office ?? null }) as Array<BatchRow & { claim_count: number }>;
 }
 
 /** Records one payment; the claim becomes 已拨付 when the approved amount has been paid in full. */

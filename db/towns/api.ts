@@ -12,9 +12,14 @@ import { EVENT_KIND_LABEL, SEVERITY_LABEL } from './assessment.js';
 import { CATEGORY_LABEL, LEVEL_LABEL, MEMBER_ROLE_LABEL, PLATFORM_TYPE_LABEL, PROJECT_STATUS_LABEL, STATUS_LABEL, TRANSITIONS } from './rules.js';
 import { indicatorDefs } from './queries.js';
 import type * as s from './schema.js';
+import { originOfficeField } from '../exchange/origin.js';
 
 const townId = z.object({ town_id: z.number().int().positive() });
-const exportQuery = z.object({ year: z.number().int().min(1990).max(2100).optional(), region_code: z.string().regex(/^\d{6}$/).optional() });
+const exportQuery = z.object({
+  year: z.number().int().min(1990).max(2100).optional(),
+  region_code: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
+  origin_office: originOfficeField.optional(),
+});
 
 export const townOperations = {
   /** Labels and the transition table, so the UI shows Chinese names and greys out what is not allowed. */
@@ -57,7 +62,7 @@ export const townOperations = {
   'town:decideProposal': op({ access: 'reviewer', run: (ctx, i: z.input<typeof import('./schema.js').decideProposalInput>) => ev.decideProposal(ctx, i) }),
 
   /** 公示名单 / 认定名单: the batches on file, and one batch as a printable document. */
-  'town:batches': op({ access: 'clerk', run: (ctx) => listBatches(ctx) }),
+  'town:batches': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./documents.js').batchListInput> | undefined) => listBatches(ctx, i) }),
   'town:batchDocument': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./documents.js').batchDocumentInput>) => batchDocument(ctx, i) }),
 
   'town:dashboard': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').dashboardQuery> | undefined) => townDashboard(ctx, i) }),
@@ -75,7 +80,7 @@ export const townOperations = {
     access: 'clerk',
     job: true,
     run: async (ctx, i: z.input<typeof exportQuery> | undefined): Promise<FileOutput> => {
-      const r = await excel.exportIndicators(ctx, parseInput(exportQuery, i ?? {}, { year: '年度', region_code: '地区' }));
+      const r = await excel.exportIndicators(ctx, parseInput(exportQuery, i ?? {}, { year: '年度', region_code: '地区', origin_office: '上报单位' }));
       return toFile(r.fileName, r.bytes);
     },
   }),

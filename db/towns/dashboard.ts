@@ -5,15 +5,20 @@ import { isoDate } from '../clock.js';
 import { parseInput } from '../validate.js';
 import { addDays, CATEGORY_LABEL, LEVEL_LABEL, STATUS_LABEL, type TownCategory, type TownLevel, type TownStatus } from './rules.js';
 import * as q from './queries.js';
-import { dashboardQuery } from './schema.js';
+import { dashboardQuery, DASHBOARD_LABELS } from './schema.js';
+import { byOrigin, officeName, originCondition } from '../exchange/origin.js';
 
-const scope = (prefix: string) => ({ sql: `t.county_code >= @lo AND t.county_code < @hi`, lo: prefix, hi: `${prefix}~` });
+/** The towns of an area (county-code prefix) and, after consolidation, of one 上报单位 (null: all). */
+const scope = (prefix: string, origin: string | null = null) => ({
+  sql: `t.county_code >= @lo AND t.county_code < @hi AND ${originCondition('t.origin_office')}`,
+  params: { lo: prefix, hi: `${prefix}~`, origin },
+});
 
-export function townCounts(db: Database, prefix: string) {
-  const s = scope(prefix);
+export function townCounts(db: Database, prefix: string, origin: string | null = null) {
+  const s = scope(prefix, origin);
   const rows = db
     .prepare(`SELECT t.level, t.category, t.status, count(*) AS n FROM town t WHERE ${s.sql} GROUP BY t.level, t.category, t.status`)
-    .all({ lo: s.lo, hi: s.hi }) as Array<{ level: TownLevel | null; category: TownCategory; status: TownStatus; n: number }>;
+    .all(s.params) as Array<{ level: TownLevel | null; category: TownCategory; status: TownStatus; n: number }>;
   const by = <K extends string>(key: (r: (typeof rows)[number]) => K, label: (k: K) => string) => {
     const m = new Map<K, number>();
     for (const r of rows) m.set(key(r), (m.get(key(r)) ?? 0) + r.n);
@@ -24,12 +29,14 @@ export function townCounts(db: Database, prefix: string) {
     byLevel: by((r) => (r.level ?? 'none') as TownLevel | 'none', (k) => (k === 'none' ? '未认定' : LEVEL_LABEL[k])),
     byCategory: by((r) => r.category, (k) => CATEGORY_LABEL[k]),
     byStatus: by((r) => r.status, (k) => STATUS_LABEL[k]),
+    /** 按上报单位: towns per office of origin (本级 first). */
+    byOffice: byOrigin(db, db.prepare(`SELECT t.origin_office AS k, count(*) AS count FROM town t WHERE ${s.sql} GROUP BY k`).all(s.params) as Array<{ k: string | null; count: number }>),
   };
 }
 
 /** Designations in force that end within the notice window (or have already lapsed) and are not yet under 复核. */
-export function rereviewDue(db: Database, prefix: string, today: string, windowDays: number) {
-  const s = scope(prefix);
+export function rereviewDue(db: Database, prefix: string, today: string, windowDays: number, origin: string | null = null) {
+  const s = scope(prefix, origin);
   return (
     db
       .prepare(
@@ -38,7 +45,7 @@ export function rereviewDue(db: Database, prefix: string, today: string, windowD
          WHERE d.ended_on IS NULL AND d.valid_to <= @until AND t.status NOT IN ('rereview','revoked','applied','reviewing','publicizing') AND ${s.sql}
          ORDER BY d.valid_to, t.name`,
       )
-      .all({ until: addDays(today, windowDays), lo: s.lo, hi: s.hi }) as Array<{
+      .all({ until: addDays(today, windowDays), ...s.params }) as Array<{
       town_id: number;
       name: string;
       county_code: string;
@@ -54,8 +61,8 @@ export function rereviewDue(db: Database, prefix: string, today: string, windowD
 }
 
 /** Designated towns (any state after 认定, not 撤销) without a row for `year`. */
-export function missingIndicators(db: Database, prefix: string, year: number) {
-  const s = scope(prefix);
+export function missingIndicators(db: Database, prefix: string, year: number, origin: string | null = null) {
+  const s = scope(prefix, origin);
   return db
     .prepare(
       `SELECT t.id AS town_id, t.name, t.county_code, t.level, t.status FROM town t
@@ -63,20 +70,20 @@ export function missingIndicators(db: Database, prefix: string, year: number) {
          AND NOT EXISTS (SELECT 1 FROM town_year y WHERE y.town_id = t.id AND y.year = @year)
        ORDER BY t.county_code, t.name`,
     )
-    .all({ year, lo: s.lo, hi: s.hi }) as Array<{ town_id: number; name: string; county_code: string; level: TownLevel | null; status: TownStatus }>;
+    .all({ year, ...s.params }) as Array<{ town_id: number; name: string; county_code: string; level: TownLevel | null; status: TownStatus }>;
 }
 
 /** Sum of every numeric indicator per year, with how many towns reported each. */
-export function indicatorTotals(db: Database, prefix: string) {
+export function indicatorTotals(db: Database, prefix: string, origin: string | null = null) {
   const defs = q.indicatorDefs(db).filter((d) => d.kind === 'count' || d.kind === 'wan');
-  const s = scope(prefix);
-  const join = prefix ? `JOIN town t ON t.id = y.town_id WHERE ${s.sql}` : '';
+  const s = scope(prefix, origin);
+  const join = prefix || origin ? `JOIN town t ON t.id = y.town_id WHERE ${s.sql}` : '';
   const rows = db
     .prepare(
       `SELECT y.year, count(*) AS towns, ${defs.map((d) => `sum(y.${d.code}) AS ${d.code}`).join(', ')}
        FROM town_year y ${join} GROUP BY y.year ORDER BY y.year`,
     )
-    .all(prefix ? { lo: s.lo, hi: s.hi } : {}) as Array<Record<string, number | null> & { year: number; towns: number }>;
+    .all(prefix || origin ? s.params : {}) as Array<Record<string, number | null> & { year: number; towns: number }>;
   return {
     indicators: defs.map((d) => ({ code: d.code, name: d.name, unit: d.unit })),
     years: rows.map((r) => {
@@ -87,9 +94,13 @@ export function indicatorTotals(db: Database, prefix: string) {
   };
 }
 
-/** The whole overview; `region_code` narrows a city or province office to one area, `year` defaults to last year. */
+/**
+ * The whole overview; `region_code` narrows a city or province office to one area, `origin_office` to the towns
+ * one lower office reported, `year` defaults to last year.
+ */
 export function townDashboard(ctx: Pick<Ctx, 'db' | 'clock'>, raw: unknown) {
-  const f = parseInput(dashboardQuery, raw ?? {}, { region_code: '地区', year: '年度' });
+  const f = parseInput(dashboardQuery, raw ?? {}, DASHBOARD_LABELS);
+  const origin = f.origin_office ?? null;
   const today = isoDate(ctx.clock.now());
   const office = ctx.db.prepare('SELECT region_code FROM office WHERE id = 1').pluck().get() as string | undefined;
   const region = f.region_code ?? office ?? '';
@@ -99,10 +110,12 @@ export function townDashboard(ctx: Pick<Ctx, 'db' | 'clock'>, raw: unknown) {
   return {
     today,
     year,
-    counts: townCounts(ctx.db, prefix),
-    rereviewDue: rereviewDue(ctx.db, prefix, today, policy.rereview_notice_days),
+    origin_office: origin,
+    origin_name: origin ? officeName(ctx.db, origin) : null,
+    counts: townCounts(ctx.db, prefix, origin),
+    rereviewDue: rereviewDue(ctx.db, prefix, today, policy.rereview_notice_days, origin),
     noticeDays: policy.rereview_notice_days,
-    missingIndicators: missingIndicators(ctx.db, prefix, year),
-    totals: indicatorTotals(ctx.db, prefix),
+    missingIndicators: missingIndicators(ctx.db, prefix, year, origin),
+    totals: indicatorTotals(ctx.db, prefix, origin),
   };
 }

@@ -8,6 +8,7 @@ import { parseInput } from '../validate.js';
 import { townListQuery, TOWN_LIST_LABELS } from './schema.js';
 import { cellText, readSheet, type Cell, type ColumnSpec, type RowError } from '../excel/read.js';
 import { writeWorkbook, type WriteSheet } from '../excel/write.js';
+import { officeName, originCondition } from '../exchange/origin.js';
 import { checkIndicatorValues, CATEGORY_LABEL, LEVEL_LABEL, normalizeValue, STATUS_LABEL, type IndicatorDef, type IndicatorValues } from './rules.js';
 import * as q from './queries.js';
 import { currentYear, valuesOf, writeYear } from './indicators.js';
@@ -173,7 +174,7 @@ export async function indicatorTemplate(ctx: Pick<Ctx, 'db'>): Promise<Buffer> {
 }
 
 /** The indicator table for every town (or one year), in the template's columns so it imports back. */
-export async function exportIndicators(ctx: Ctx, opts: { year?: number; region_code?: string } = {}): Promise<{ fileName: string; bytes: Buffer; count: number }> {
+export async function exportIndicators(ctx: Ctx, opts: { year?: number; region_code?: string; origin_office?: string } = {}): Promise<{ fileName: string; bytes: Buffer; count: number }> {
   const defs = q.indicatorDefs(ctx.db);
   const cols = indicatorColumns(defs);
   const prefix = opts.region_code ? q.regionPrefix(opts.region_code) : '';
@@ -182,9 +183,10 @@ export async function exportIndicators(ctx: Ctx, opts: { year?: number; region_c
     for (const r of ctx.db
       .prepare(
         `SELECT t.name AS town, t.county_code, y.* FROM town_year y JOIN town t ON t.id = y.town_id
-         WHERE (@year IS NULL OR y.year = @year) AND t.county_code LIKE @prefix || '%' ORDER BY t.county_code, t.name, y.year`,
+         WHERE (@year IS NULL OR y.year = @year) AND t.county_code LIKE @prefix || '%' AND ${originCondition('t.origin_office')}
+         ORDER BY t.county_code, t.name, y.year`,
       )
-      .iterate({ year: opts.year ?? null, prefix }) as IterableIterator<q.YearRow & { town: string; county_code: string }>) {
+      .iterate({ year: opts.year ?? null, prefix, origin: opts.origin_office ?? null }) as IterableIterator<q.YearRow & { town: string; county_code: string }>) {
       count++;
       yield [r.town, r.county_code, r.year, ...defs.map((d) => r[d.code] ?? null), (r.note as string | null) ?? null] as Array<string | number | null>;
     }
@@ -192,7 +194,8 @@ export async function exportIndicators(ctx: Ctx, opts: { year?: number; region_c
   const bytes = await writeWorkbook([
     { name: '专业镇年度指标', columns: cols.map((c) => ({ header: c.header, required: c.required, kind: c.kind === 'number' ? 'number' : 'text', width: 18 })), rows: rows() },
   ]);
-  return { fileName: `专业镇年度指标${opts.year ? `-${opts.year}` : ''}-${isoDate(ctx.clock.now())}.xlsx`, bytes, count };
+  const origin = opts.origin_office ? `-${officeName(ctx.db, opts.origin_office)}` : '';
+  return { fileName: `专业镇年度指标${origin}${opts.year ? `-${opts.year}` : ''}-${isoDate(ctx.clock.now())}.xlsx`, bytes, count };
 }
 
 const TOWN_EXPORT: WriteSheet['columns'] = [
@@ -217,5 +220,6 @@ export async function exportTowns(ctx: Ctx, raw: unknown = {}): Promise<{ fileNa
     ];
   });
   const bytes = await writeWorkbook([{ name: '专业镇名录', columns: TOWN_EXPORT.map((c) => ({ ...c, width: 16 })), rows }]);
-  return { fileName: `专业镇名录-${isoDate(ctx.clock.now())}.xlsx`, bytes, count: rows.length };
+  const origin = opts.origin_office ? `-${officeName(ctx.db, opts.origin_office)}` : '';
+  return { fileName: `专业镇名录${origin}-${isoDate(ctx.clock.now())}.xlsx`, bytes, count: rows.length };
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { IndicatorDef, TownLevel } from './rules.js';
 import type { DesignationRow, MemberRow, PlatformRow, ProjectRow, RuleSetRow, TownListQuery, TownRow, TransitionRow } from './schema.js';
+import { originCondition } from '../exchange/origin.js';
 
 /** A region code selects what lies beneath it: 140000 → '14', 140500 → '1405', 140525 → itself. */
 export function regionPrefix(code: string): string {
@@ -30,7 +31,7 @@ export function listTowns(db: Database, f: TownListQuery): ListedTown[] {
   if (f.level) (parts.push('t.level = @level'), (p.level = f.level));
   if (f.category) (parts.push('t.category = @category'), (p.category = f.category));
   if (f.region_code) (parts.push("t.county_code LIKE @prefix || '%'"), (p.prefix = regionPrefix(f.region_code)));
-  if (f.origin_office) (parts.push('t.origin_office = @origin'), (p.origin = f.origin_office));
+  if (f.origin_office) (parts.push(originCondition('t.origin_office')), (p.origin = f.origin_office));
   if (f.q) (parts.push('(instr(t.name, @q) > 0 OR instr(t.leading_industry, @q) > 0)'), (p.q = f.q));
   return db
     .prepare(

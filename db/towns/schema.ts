@@ -196,7 +196,13 @@ export const decideProposalInput = z
   });
 export const DECIDE_LABELS = { assessment_id: '考核结果', decision: '决定', date: '日期', doc_no: '文号', reason: '事由', level: '级别', designation: '认定信息' };
 
-export const dashboardQuery = z.object({ region_code: z.string().regex(/^\d{6}$/).optional(), year: year.optional() });
+export const dashboardQuery = z.object({
+  region_code: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
+  year: year.optional(),
+  /** 上报单位: only the towns a lower office reported (a city's code takes its counties' too). */
+  origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
+});
+export const DASHBOARD_LABELS = { region_code: '地区', year: '年度', origin_office: '上报单位' };
 
 // ---------------------------------------------------------------- rows
 

@@ -79,13 +79,13 @@ export const trainingOperations = {
       return toFile(r.fileName, r.bytes);
     },
   }),
-  'training:progress': op({ access: 'clerk', run: (ctx, i: z.input<typeof yearInput>) => reports.apprenticeProgress(ctx, i) }),
+  'training:progress': op({ access: 'clerk', run: (ctx, i: z.input<typeof reports.reportInput>) => reports.apprenticeProgress(ctx, i) }),
   'training:progressExport': op({
     access: 'clerk',
-    run: async (ctx, i: z.input<typeof yearInput>): Promise<FileOutput> => {
-      const r = await excel.apprenticeProgressExcel(ctx, parseInput(yearInput, i).year);
+    run: async (ctx, i: z.input<typeof reports.reportInput>): Promise<FileOutput> => {
+      const r = await excel.apprenticeProgressExcel(ctx, i);
       return toFile(r.fileName, r.bytes);
     },
   }),
-  'training:dashboard': op({ access: 'clerk', run: (ctx, i: z.input<typeof yearInput>) => reports.trainingDashboard(ctx, i) }),
+  'training:dashboard': op({ access: 'clerk', run: (ctx, i: z.input<typeof reports.reportInput>) => reports.trainingDashboard(ctx, i) }),
 };

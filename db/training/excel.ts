@@ -226,7 +226,7 @@ export async function exportPlans(ctx: Ctx, raw: Record<string, unknown>): Promi
 
 /** 工作台账 to Excel: one row per plan in the period, filterable by plan type. */
 export async function trainingLedgerExcel(ctx: Ctx, raw: LedgerQuery): Promise<{ fileName: string; bytes: Buffer; count: number }> {
-  const { from, to, rows } = ledgerRows(ctx, raw);
+  const { from, to, origin_name, rows } = ledgerRows(ctx, raw);
   const money = 'money' as const;
   const bytes = await writeWorkbook([{
     name: '工作台账',
@@ -248,13 +248,13 @@ export async function trainingLedgerExcel(ctx: Ctx, raw: LedgerQuery): Promise<{
   }], {
     name: '说明',
     lines: [
-      `培训工作台账（${from} 至 ${to}${raw.plan_type ? `，${PLAN_TYPE_LABEL[raw.plan_type]}` : ''}）`,
+      `培训工作台账（${from} 至 ${to}${raw.plan_type ? `，${PLAN_TYPE_LABEL[raw.plan_type]}` : ''}${origin_name ? `，上报单位：${origin_name}` : ''}）`,
       `共 ${rows.length} 个计划；已预拨合计 ${fmtYuan(rows.reduce((s, r) => s + r.advance_fen, 0))} 元，结算拨付合计 ${fmtYuan(rows.reduce((s, r) => s + r.settlement_fen, 0))} 元，已下达收回合计 ${fmtYuan(rows.reduce((s, r) => s + r.recovery_order_fen, 0))} 元。`,
       '收录开始日期与结束日期和所选期间有交叉的全部计划；金额均由资金流水汇总得出。',
       `导出时间：${isoTimestamp(ctx.clock.now())}，导出人：${ctx.actor.displayName}`,
     ],
   });
-  return { fileName: `培训工作台账-${from}-${to}.xlsx`, bytes, count: rows.length };
+  return { fileName: `培训工作台账${origin_name ? `-${origin_name}` : ''}-${from}-${to}.xlsx`, bytes, count: rows.length };
 }
 
 /** CLI `training-ledger --year YYYY FILE.xlsx`. */
@@ -262,8 +262,9 @@ export async function trainingLedger(ctx: Ctx, year: number): Promise<{ fileName
   return trainingLedgerExcel(ctx, { year });
 }
 
-export async function apprenticeProgressExcel(ctx: Ctx, year: number): Promise<{ fileName: string; bytes: Buffer }> {
-  const r = apprenticeProgress(ctx, { year });
+/** The progress report as on screen; `raw` is its year and 上报单位. */
+export async function apprenticeProgressExcel(ctx: Ctx, raw: unknown): Promise<{ fileName: string; bytes: Buffer }> {
+  const r = apprenticeProgress(ctx, raw);
   const t = r.totals;
   const bytes = await writeWorkbook([{
     name: '学徒制进展',
@@ -286,10 +287,10 @@ export async function apprenticeProgressExcel(ctx: Ctx, year: number): Promise<{
   }], {
     name: '说明',
     lines: [
-      `${r.year} 年企业新型学徒制培训进展情况（截至 ${r.as_of}）`,
+      `${r.year} 年企业新型学徒制培训进展情况（${r.origin_name ? `上报单位：${r.origin_name}，` : ''}截至 ${r.as_of}）`,
       '预计不能完成计划的企业须在 10 月底前报告，可在总量内调剂计划（山西 2022 年计划任务目录）。',
       '“需报告的情况”列出名额未满、未结业和社保未核验的人数。',
     ],
   });
-  return { fileName: `学徒制进展-${r.year}.xlsx`, bytes };
+  return { fileName: `学徒制进展${r.origin_name ? `-${r.origin_name}` : ''}-${r.year}.xlsx`, bytes };
 }

@@ -250,6 +250,8 @@ export const ledgerQuery = z
     from: isoDateString.optional(),
     to: isoDateString.optional(),
     plan_type: planTypeEnum.optional(),
+    /** 上报单位: plans a lower office reported (a city's code takes its counties' too). */
+    origin_office: z.string().regex(/^\d{6}$/, '应为 6 位数字').optional(),
   })
   .refine((q) => q.year !== undefined || (q.from && q.to), { message: '请给出年度或起止日期', path: ['year'] });
 export type LedgerQuery = z.input<typeof ledgerQuery>;

@@ -1,4 +1,5 @@
 import { ownOrigin } from '../exchange/versions.js';
+import { originCondition } from '../exchange/origin.js';
 import { z } from 'zod';
 import type { Actor, Ctx } from '../context.js';
 import { hasRole, requireRole } from '../context.js';
@@ -269,7 +270,7 @@ export function listPlans(ctx: Ctx, raw: unknown): { rows: PlanListed[]; total: 
   const f = parseInput(planListQuery, raw ?? {});
   const where = `WHERE (@t IS NULL OR p.plan_type = @t) AND (@s IS NULL OR p.status = @s) AND (@e IS NULL OR p.enterprise_id = @e)
     AND (@y IS NULL OR (p.start_date <= @y || '-12-31' AND p.end_date >= @y || '-01-01'))
-    AND (@o IS NULL OR p.origin_office = @o)
+    AND ${originCondition('p.origin_office', 'o')}
     AND (@q IS NULL OR instr(p.code, @q) > 0 OR instr(e.name, @q) > 0 OR instr(p.occupation_name, @q) > 0)`;
   const params = { t: f.plan_type ?? null, s: f.status ?? null, e: f.enterprise_id ?? null, y: f.year ? String(f.year) : null, o: f.origin_office ?? null, q: f.q || null };
   const total = ctx.db.prepare(`SELECT count(*) FROM training_plan p JOIN enterprise e ON e.id = p.enterprise_id ${where}`).pluck().get(params) as number;

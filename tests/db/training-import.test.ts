@@ -123,7 +123,7 @@ describe('roster import', () => {
     const ws = await read(ledger.bytes);
     expect(ws.getRow(2).getCell(1).value).toBe(plan.code);
     expect(ws.getRow(2).getCell(13).value).toBe(2);
-    const prog = await read((await apprenticeProgressExcel(c, 2026)).bytes);
+    const prog = await read((await apprenticeProgressExcel(c, { year: 2026 })).bytes);
     expect(prog.getRow(3).getCell(1).value).toBe('合计');
   });
 });

@@ -51,14 +51,15 @@ interface ExhibitionState {
   transition(input: { claim_id: number; action: 'submit' | 'first_review' | 'second_review' | 'return' | 'reject' | 'approve'; comment?: string | null; override_reason?: string | null }): Promise<ClaimDetail>;
   publish(input: { claim_ids: number[]; batch_no?: string | null; title: string; start_date: string; end_date: string }): Promise<BatchRow>;
   pay(input: { claim_id: number; pay_date: string; amount_yuan: string; voucher_no: string; note?: string | null; override_reason?: string | null }): Promise<ClaimDetail>;
-  loadBatches(): Promise<void>;
+  /** The 公示 batches; `origin`: only those a lower office published. */
+  loadBatches(origin?: string): Promise<void>;
   addAttachment(claimId: number, material: string, file: File): Promise<void>;
   openAttachment(id: number): Promise<void>;
   removeAttachment(id: number, reason: string): Promise<void>;
   exportYear(year: number, onProgress: (p: JobProgress) => void): Promise<void>;
   importFile(file: File, onProgress: (p: JobProgress) => void): Promise<ClaimImportSummary>;
   downloadTemplate(): Promise<void>;
-  dashboard(year: number): Promise<Dashboard>;
+  dashboard(year: number, origin?: string): Promise<Dashboard>;
   reviewSheet(id: number): Promise<ReviewSheet>;
   publicityList(batchId: number): Promise<PublicityList>;
 }
@@ -143,8 +144,8 @@ export const useExhibitions = create<ExhibitionState>((set, get) => ({
     set({ detail: d });
     return d;
   },
-  async loadBatches() {
-    set({ batches: await call('exhibition:batchList') });
+  async loadBatches(origin) {
+    set({ batches: await call('exhibition:batchList', origin ? { origin_office: origin } : {}) });
   },
   async addAttachment(claimId, material, file) {
     await call('exhibition:attachmentAdd', { claim_id: claimId, material: material as never, fileName: file.name, dataBase64: await fileToBase64(file) });
@@ -164,7 +165,9 @@ export const useExhibitions = create<ExhibitionState>((set, get) => ({
     if (d) await get().loadDetail(d.claim.id);
   },
   async exportYear(year, onProgress) {
-    await saveFile(await runJob('exhibition:export', { year }, onProgress));
+    // The list's 上报单位 applies to the file too.
+    const origin = get().query.origin_office;
+    await saveFile(await runJob('exhibition:export', { year, ...(origin ? { origin_office: origin } : {}) }, onProgress));
   },
   async importFile(file, onProgress) {
     const r = await runJob('exhibition:import', { fileName: file.name, dataBase64: await fileToBase64(file) }, onProgress);
@@ -174,7 +177,7 @@ export const useExhibitions = create<ExhibitionState>((set, get) => ({
   async downloadTemplate() {
     await saveFile(await call('exhibition:claimTemplate'));
   },
-  dashboard: (year) => call('exhibition:dashboard', { year }),
+  dashboard: (year, origin) => call('exhibition:dashboard', { year, ...(origin ? { origin_office: origin } : {}) }),
   reviewSheet: (id) => call('exhibition:reviewSheet', { id }),
   publicityList: (batchId) => call('exhibition:publicityList', { id: batchId }),
 }));

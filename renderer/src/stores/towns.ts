@@ -128,7 +128,9 @@ export const useTowns = create<TownState>((set, get) => ({
     await saveFile(await call('town:exportTowns', cleanQuery(get().query)));
   },
   async exportIndicators(year, onProgress) {
-    await saveFile(await runJob('town:exportIndicators', year ? { year } : {}, onProgress));
+    // The list's 上报单位 applies to the indicator file too.
+    const origin = get().query.origin_office;
+    await saveFile(await runJob('town:exportIndicators', { ...(year ? { year } : {}), ...(origin ? { origin_office: origin } : {}) }, onProgress));
   },
   async downloadIndicatorTemplate() {
     await saveFile(await call('town:indicatorTemplate'));

@@ -94,8 +94,9 @@ export const training = {
   ledger: (i: OpInput<'training:ledger'>) => call('training:ledger', i),
   exportLedger: async (i: OpInput<'training:ledgerExport'>, onProgress: (p: JobProgress) => void) =>
     saveFile(await runJob('training:ledgerExport', i, onProgress)),
-  progress: (year: number) => call('training:progress', { year }),
-  exportProgress: async (year: number) => saveFile(await call('training:progressExport', { year })),
-  dashboard: (year: number) => call('training:dashboard', { year }),
+  /** The reports take a year and, after consolidation, a 上报单位. */
+  progress: (year: number, origin?: string) => call('training:progress', { year, ...(origin ? { origin_office: origin } : {}) }),
+  exportProgress: async (year: number, origin?: string) => saveFile(await call('training:progressExport', { year, ...(origin ? { origin_office: origin } : {}) })),
+  dashboard: (year: number, origin?: string) => call('training:dashboard', { year, ...(origin ? { origin_office: origin } : {}) }),
   sanctions: (enterprise_id: number) => call('sanction:list', { enterprise_id }),
 };

@@ -36,7 +36,8 @@ export function ClaimsPage() {
 
   const doExport = async () => {
     const year = s.query.year ?? thisYear;
-    await exporter.run((p) => s.exportYear(year, p), `已导出 ${year} 年度的参展补贴申请`);
+    const origin = s.origins.find((o) => o.code === s.query.origin_office)?.name;
+    await exporter.run((p) => s.exportYear(year, p), `已导出${origin ? `${origin} ` : ' '}${year} 年度的参展补贴申请`);
   };
 
   return (

@@ -5,6 +5,7 @@ import { useExhibitions, type Dashboard } from '../../stores/exhibitions';
 import { navigate } from '../../stores/route';
 import { errorText } from '../../components/errors';
 import { STATUS_COLOR, yuan } from './labels';
+import { OfficeTable, OriginSelect, useOrigins } from '../../components/OriginFilter';
 
 const thisYear = new Date().getFullYear();
 const wan = (fen: number) => Math.round(fen / 100) / 10000;
@@ -16,10 +17,13 @@ export function DashboardPage() {
   const [year, setYear] = useState(thisYear);
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const origins = useOrigins('claim');
+  const [origin, setOrigin] = useState<string | undefined>();
   useEffect(() => {
     setD(null);
-    dashboard(year).then(setD).catch((e) => setError(errorText(e)));
-  }, [year, dashboard]);
+    setError(null);
+    dashboard(year, origin).then(setD).catch((e) => setError(errorText(e)));
+  }, [year, origin, dashboard]);
 
   const totals = d
     ? d.by_fair.reduce((s, f) => ({ applied: s.applied + f.applied_fen, approved: s.approved + f.approved_fen, paid: s.paid + f.paid_fen }), { applied: 0, approved: 0, paid: 0 })
@@ -27,7 +31,9 @@ export function DashboardPage() {
   return (
     <div>
       <div className="page-header">
-        <h2>参展补贴概览</h2>
+        <h2>参展补贴概览{d?.origin_name ? `（${d.origin_name}）` : ''}</h2>
+        <span style={{ flex: 1 }} />
+        <OriginSelect options={origins} value={origin} onChange={setOrigin} />
         <Select value={year} onChange={setYear} style={{ width: 120 }} options={Array.from({ length: 6 }, (_, i) => thisYear + 1 - i).map((y) => ({ value: y, label: `${y} 年度` }))} aria-label="年度" />
       </div>
       {error && <Alert type="error" showIcon title={error} />}
@@ -109,6 +115,20 @@ export function DashboardPage() {
               </Card>
             </Col>
           </Row>
+          {origins.length > 0 && (
+            <Card title="按上报单位汇总（元）" size="small" style={{ marginBottom: 16 }}>
+              <OfficeTable
+                rows={d.by_office}
+                testId="exhibition-by-office"
+                figures={[
+                  { key: 'count', title: '申请（件，不含草稿）' },
+                  { key: 'applied_fen', title: '申报核定', format: yuan },
+                  { key: 'approved_fen', title: '批准', format: yuan },
+                  { key: 'paid_fen', title: '已拨付', format: yuan },
+                ]}
+              />
+            </Card>
+          )}
           <Card title="接近年度上限的企业（已用 ≥ 80%）" size="small">
             <Table
               rowKey={(r) => `${r.enterprise_id}-${r.rule_set_id}`}

@@ -145,7 +145,10 @@ export function PublicityPrint({ id }: { id: number }) {
       <PrintToolbar back="/exhibitions/batches" pdfName={`公示名单-${r.batch_no}.pdf`} />
       <div className="print-doc">
         <h1>{r.title}</h1>
-        <div className="doc-no">批次：{r.batch_no}</div>
+        <div className="doc-no">
+          批次：{r.batch_no}
+          {r.origin_name ? `　上报单位：${r.origin_name}` : ''}
+        </div>
         <p className="notice">{r.notice}</p>
         <table className="small">
           <colgroup>
@@ -172,7 +175,7 @@ export function PublicityPrint({ id }: { id: number }) {
         </table>
         <p className="small" style={{ marginTop: '4mm' }}>公示期：{cn(r.start_date)}至{cn(r.end_date)}</p>
         <div className="sign">
-          {r.office.name}
+          {r.issuer}
           <br />
           {cn(r.start_date)}
         </div>

@@ -5,24 +5,30 @@ import { call } from '../../api/client';
 import { navigate } from '../../stores/route';
 import type { Batch } from '../../stores/towns';
 import { errorText } from '../../components/errors';
+import { OriginSelect, originSegment, useOrigins } from '../../components/OriginFilter';
 
 const LEVEL: Record<string, string> = { county: '县级', city: '市级', province: '省级' };
 
-/** Every 公示 period and every designating document on file, each printable as its 名单. */
+/** Every 公示 period and every designating document on file (of one 上报单位 if chosen), each printable as its 名单. */
 export function BatchesPage() {
   const [rows, setRows] = useState<Batch[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const origins = useOrigins('town');
+  const [origin, setOrigin] = useState<string | undefined>();
   useEffect(() => {
-    call('town:batches').then(setRows, (e) => setError(errorText(e)));
-  }, []);
+    setRows(null);
+    call('town:batches', origin ? { origin_office: origin } : {}).then(setRows, (e) => setError(errorText(e)));
+  }, [origin]);
   return (
     <div>
       <div className="page-header">
         <h2>公示与认定名单</h2>
+        <OriginSelect options={origins} value={origin} onChange={setOrigin} />
       </div>
       {error && <Alert type="error" showIcon title={error} />}
       <Table<Batch>
         rowKey={(b) => `${b.kind}:${b.key}`}
+        data-testid="town-batch-table"
         size="middle"
         loading={!rows && !error}
         dataSource={rows ?? []}
@@ -39,7 +45,7 @@ export function BatchesPage() {
             key: 'print',
             width: 140,
             render: (_, b) => (
-              <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/towns/batch/${b.kind}/${encodeURIComponent(b.key)}`)}>
+              <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/towns/batch/${b.kind}/${encodeURIComponent(b.key)}${originSegment(origin)}`)}>
                 打印 / PDF
               </Button>
             ),

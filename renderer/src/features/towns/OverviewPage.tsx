@@ -5,6 +5,7 @@ import { call } from '../../api/client';
 import { navigate } from '../../stores/route';
 import { num, type Dashboard } from '../../stores/towns';
 import { errorText } from '../../components/errors';
+import { OfficeTable, OriginSelect, useOrigins } from '../../components/OriginFilter';
 
 const COLORS = ['#1677ff', '#52c41a', '#faad14', '#eb2f96', '#722ed1', '#13c2c2', '#fa541c', '#8c8c8c', '#2f54eb'];
 const LEVEL: Record<string, string> = { county: '县级', city: '市级', province: '省级' };
@@ -13,14 +14,20 @@ const LEVEL: Record<string, string> = { county: '县级', city: '市级', provin
 const PIE_MARGIN = { top: 24, right: 8, bottom: 0, left: 8 };
 const PIE_RADIUS = 58;
 
-/** 专业镇总览: counts by level, category and status; 复核 due; unreported towns; indicator totals by year. */
+/**
+ * 专业镇总览: counts by level, category and status; 复核 due; unreported towns; indicator totals by year. After
+ * consolidation: filtered by 上报单位, and the towns per office (按上报单位汇总).
+ */
 export function OverviewPage() {
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [indicator, setIndicator] = useState('output_wan');
+  const origins = useOrigins('town');
+  const [origin, setOrigin] = useState<string | undefined>();
   useEffect(() => {
-    call('town:dashboard', {}).then(setD, (e) => setError(errorText(e)));
-  }, []);
+    setError(null);
+    call('town:dashboard', origin ? { origin_office: origin } : {}).then(setD, (e) => setError(errorText(e)));
+  }, [origin]);
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!d) return <Spin />;
   const def = d.totals.indicators.find((i) => i.code === indicator);
@@ -30,7 +37,8 @@ export function OverviewPage() {
   return (
     <div>
       <div className="page-header">
-        <h2>专业镇总览</h2>
+        <h2>专业镇总览{d.origin_name ? `（${d.origin_name}）` : ''}</h2>
+        <OriginSelect options={origins} value={origin} onChange={setOrigin} />
       </div>
       <Row gutter={16} style={{ marginBottom: 16 }}>
         <Col span={6}>
@@ -131,6 +139,11 @@ export function OverviewPage() {
           </ResponsiveContainer>
         )}
       </Card>
+      {origins.length > 0 && (
+        <Card size="small" title="按上报单位汇总" style={{ marginBottom: 16 }}>
+          <OfficeTable rows={d.counts.byOffice} figures={[{ key: 'count', title: '专业镇数' }]} testId="town-by-office" />
+        </Card>
+      )}
       <Row gutter={16}>
         <Col span={12}>
           <Card size="small" title={`${d.noticeDays} 天内到期复核（含已过期）`}>

@@ -15,15 +15,15 @@ const cn = (iso: string) => {
 };
 
 /** 公示名单 / 认定名单 for one batch, in the layout an office files: title, 文号, the list, the signature and date. */
-export function BatchPrint({ kind, batchKey }: { kind: 'publicity' | 'designation'; batchKey: string }) {
+export function BatchPrint({ kind, batchKey, origin }: { kind: 'publicity' | 'designation'; batchKey: string; origin?: string }) {
   const [doc, setDoc] = useState<Doc | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { message } = App.useApp();
   // Toasts from the screen before must not end up on paper.
   useEffect(() => message.destroy(), [message]);
   useEffect(() => {
-    call('town:batchDocument', { kind, key: batchKey }).then(setDoc, (e) => setError(errorText(e)));
-  }, [kind, batchKey]);
+    call('town:batchDocument', { kind, key: batchKey, ...(origin ? { origin_office: origin } : {}) }).then(setDoc, (e) => setError(errorText(e)));
+  }, [kind, batchKey, origin]);
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!doc) return <Spin />;
   const level = doc.rows[0]?.level ?? '';
@@ -31,13 +31,13 @@ export function BatchPrint({ kind, batchKey }: { kind: 'publicity' | 'designatio
   const title = publicity ? `${level}专业镇拟认定名单公示` : `${level}专业镇认定名单`;
   return (
     <>
-      <PrintToolbar back="/towns/batches" pdfName={`${title}.pdf`} />
+      <PrintToolbar back="/towns/batches" pdfName={`${title}${doc.origin_name ? `-${doc.origin_name}` : ''}.pdf`} />
       <div className="print-doc" data-testid="print-doc">
         <h1>{title}</h1>
-        {doc.doc_no && <div className="doc-no">{doc.doc_no}</div>}
+        {(doc.doc_no || doc.origin_name) && <div className="doc-no">{[doc.doc_no, doc.origin_name && `上报单位：${doc.origin_name}`].filter(Boolean).join('　')}</div>}
         <p style={{ textIndent: '2em', lineHeight: 1.8, fontSize: '12pt' }}>
           {publicity
-            ? `经组织申报、专家评审，拟认定以下 ${doc.rows.length} 个专业镇为${level}专业镇，现予以公示。公示期为 ${cn(doc.publicity_start!)} 至 ${cn(doc.publicity_end!)}。公示期内如有异议，请以书面形式向${doc.office}反映，并提供联系方式及必要的证明材料。`
+            ? `经组织申报、专家评审，拟认定以下 ${doc.rows.length} 个专业镇为${level}专业镇，现予以公示。公示期为 ${cn(doc.publicity_start!)} 至 ${cn(doc.publicity_end!)}。公示期内如有异议，请以书面形式向${doc.issuer}反映，并提供联系方式及必要的证明材料。`
             : `根据专业镇培育认定工作安排，经组织申报、专家评审${doc.publicity_start ? `和公示（${cn(doc.publicity_start)} 至 ${cn(doc.publicity_end!)}）` : ''}，认定以下 ${doc.rows.length} 个专业镇为${level}专业镇${doc.batch_no ? `（${doc.batch_no}）` : ''}，有效期三年。`}
         </p>
         <table>
@@ -65,7 +65,7 @@ export function BatchPrint({ kind, batchKey }: { kind: 'publicity' | 'designatio
           </tbody>
         </table>
         <div className="sign">
-          {(doc.bodies.length ? doc.bodies : [doc.office]).map((b) => (
+          {(doc.bodies.length ? doc.bodies : [doc.issuer]).map((b) => (
             <div key={b}>{b}</div>
           ))}
           <div>{cn(doc.date)}</div>

@@ -28,6 +28,11 @@ export const townArea: FeatureArea = {
     { pattern: '/towns', render: () => <TownListPage /> },
     { pattern: '/towns/:id', render: (p) => <TownDetailPage id={Number(p.id)} /> },
     { pattern: '/print/towns/batch/:kind/:key', bare: true, render: (p) => <BatchPrint kind={p.kind === 'designation' ? 'designation' : 'publicity'} batchKey={p.key!} /> },
+    {
+      pattern: '/print/towns/batch/:kind/:key/:origin',
+      bare: true,
+      render: (p) => <BatchPrint kind={p.kind === 'designation' ? 'designation' : 'publicity'} batchKey={p.key!} origin={p.origin} />,
+    },
     { pattern: '/print/towns/:id/profile', bare: true, render: (p) => <ProfilePrint id={Number(p.id)} /> },
   ],
 };

@@ -10,21 +10,24 @@ import { LEVEL_LABEL, STATUS_LABEL, yuan } from './format';
 const cn = (iso: string) => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 
 /** 企业新型学徒制培训进展情况 in the office's filing layout: title, 文号 line, table, date and seal line. */
-export function ProgressPrintPage({ year }: { year: number }) {
+export function ProgressPrintPage({ year, origin }: { year: number; origin?: string }) {
   const [data, setData] = useState<OpOutput<'training:progress'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const office = useApp((s) => s.status?.office?.name ?? '');
-  useEffect(() => void training.progress(year).then(setData).catch((e) => setError(errorText(e))), [year]);
+  useEffect(() => void training.progress(year, origin).then(setData).catch((e) => setError(errorText(e))), [year, origin]);
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!data) return <Spin />;
   const t = data.totals;
   return (
     <>
-      <PrintToolbar back="/training/reports" pdfName={`学徒制进展-${year}.pdf`} />
+      <PrintToolbar back="/training/reports" pdfName={`学徒制进展${data.origin_name ? `-${data.origin_name}` : ''}-${year}.pdf`} />
       <div className="print-doc" data-testid="progress-print">
-        <h1>{year}年企业新型学徒制培训进展情况</h1>
+        <h1>
+          {year}年{data.origin_name ?? ''}企业新型学徒制培训进展情况
+        </h1>
         <div className="doc-no">
-          {office}　截至 {cn(data.as_of)}
+          {office}
+          {data.origin_name ? `　上报单位：${data.origin_name}` : ''}　截至 {cn(data.as_of)}
         </div>
         <table>
           <thead>
@@ -42,7 +45,7 @@ export function ProgressPrintPage({ year }: { year: number }) {
           </thead>
           <tbody>
             {data.rows.map((r, i) => (
-              <tr key={r.code}>
+              <tr key={r.plan_id}>
                 <td>{i + 1}</td>
                 <td className="left">
                   {r.enterprise_name}

@@ -9,6 +9,7 @@ import type { OpOutput } from '../../../../db/api';
 import { training } from '../../stores/training';
 import { navigate } from '../../stores/route';
 import { errorText } from '../../components/errors';
+import { OfficeTable, OriginSelect, originSegment, useOrigins } from '../../components/OriginFilter';
 import { DateInput } from './common';
 import { LEVEL_LABEL, PLAN_TYPE_LABEL, STATUS_LABEL, options, thisYear, yuan } from './format';
 
@@ -16,32 +17,36 @@ const TYPES: PlanType[] = ['apprentice', 'skills', 'entrepreneur', 'pre_job'];
 const TYPE_SHORT: Record<PlanType, string> = { apprentice: '学徒制', skills: '技能', entrepreneur: '企业家', pre_job: '岗前' };
 const COLORS: Record<PlanType, string> = { apprentice: '#1677ff', skills: '#52c41a', entrepreneur: '#fa8c16', pre_job: '#722ed1' };
 
+/** The three reports; after consolidation one 上报单位 choice applies to all of them (and their files and print). */
 export function ReportsPage() {
   const [tab, setTab] = useState('dashboard');
+  const origins = useOrigins('plan');
+  const [origin, setOrigin] = useState<string | undefined>();
   return (
     <div>
       <div className="page-header">
         <h2>培训报表</h2>
+        <OriginSelect options={origins} value={origin} onChange={setOrigin} />
       </div>
       <Tabs
         activeKey={tab}
         onChange={setTab}
         destroyOnHidden
         items={[
-          { key: 'dashboard', label: '统计图表', children: <Dashboard /> },
-          { key: 'ledger', label: '工作台账', children: <LedgerTab /> },
-          { key: 'progress', label: '学徒制进展报告', children: <ProgressTab /> },
+          { key: 'dashboard', label: '统计图表', children: <Dashboard origin={origin} byOffice={origins.length > 0} /> },
+          { key: 'ledger', label: '工作台账', children: <LedgerTab origin={origin} /> },
+          { key: 'progress', label: '学徒制进展报告', children: <ProgressTab origin={origin} /> },
         ]}
       />
     </div>
   );
 }
 
-function Dashboard() {
+function Dashboard({ origin, byOffice }: { origin: string | undefined; byOffice: boolean }) {
   const [year, setYear] = useState(thisYear());
   const [data, setData] = useState<OpOutput<'training:dashboard'> | null>(null);
   const { message } = App.useApp();
-  useEffect(() => void training.dashboard(year).then(setData).catch((e) => message.error(errorText(e))), [year, message]);
+  useEffect(() => void training.dashboard(year, origin).then(setData).catch((e) => message.error(errorText(e))), [year, origin, message]);
   const months = useMemo(() => {
     const rows = Array.from({ length: 12 }, (_, i) => {
       const m = `${year}-${String(i + 1).padStart(2, '0')}`;
@@ -143,11 +148,26 @@ function Dashboard() {
           ]}
         />
       </Card>
+      {byOffice && (
+        <Card size="small" title="按上报单位汇总" style={{ marginTop: 16 }}>
+          <OfficeTable
+            rows={data?.byOffice ?? []}
+            testId="training-by-office"
+            figures={[
+              { key: 'plans', title: '计划数' },
+              { key: 'trainees', title: '学员' },
+              { key: 'certificates', title: '取证' },
+              { key: 'paid_fen', title: '拨付（元）', format: yuan },
+              { key: 'recovered_fen', title: '退回到账（元）', format: yuan },
+            ]}
+          />
+        </Card>
+      )}
     </div>
   );
 }
 
-function LedgerTab() {
+function LedgerTab({ origin }: { origin: string | undefined }) {
   const [mode, setMode] = useState<'year' | 'range'>('year');
   const [year, setYear] = useState(thisYear());
   const [from, setFrom] = useState<string | null>(null);
@@ -156,10 +176,11 @@ function LedgerTab() {
   const [rows, setRows] = useState<LedgerRow[]>([]);
   const [exporting, setExporting] = useState<JobProgress | null>(null);
   const { message } = App.useApp();
-  const query = mode === 'year' ? { year, plan_type: type } : from && to ? { from, to, plan_type: type } : null;
+  const scope = { plan_type: type, ...(origin ? { origin_office: origin } : {}) };
+  const query = mode === 'year' ? { year, ...scope } : from && to ? { from, to, ...scope } : null;
   useEffect(() => {
     if (query) void training.ledger(query).then((r) => setRows(r.rows)).catch((e) => message.error(errorText(e)));
-  }, [mode, year, from, to, type]);
+  }, [mode, year, from, to, type, origin]);
   const doExport = async () => {
     if (!query) return message.warning('请选择起止日期');
     setExporting({ done: 0, total: null, phase: '准备' });
@@ -254,25 +275,25 @@ function LedgerTab() {
   );
 }
 
-function ProgressTab() {
+function ProgressTab({ origin }: { origin: string | undefined }) {
   const [year, setYear] = useState(thisYear());
   const [data, setData] = useState<OpOutput<'training:progress'> | null>(null);
   const { message } = App.useApp();
-  useEffect(() => void training.progress(year).then(setData).catch((e) => message.error(errorText(e))), [year, message]);
+  useEffect(() => void training.progress(year, origin).then(setData).catch((e) => message.error(errorText(e))), [year, origin, message]);
   return (
     <div>
       <Space wrap style={{ marginBottom: 12 }}>
         <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} addonAfter="年" style={{ width: 130 }} aria-label="报告年度" />
-        <Button icon={<DownloadOutlined />} onClick={() => void training.exportProgress(year).catch((e) => message.error(errorText(e)))}>
+        <Button icon={<DownloadOutlined />} onClick={() => void training.exportProgress(year, origin).catch((e) => message.error(errorText(e)))}>
           导出 Excel
         </Button>
-        <Button type="primary" icon={<PrinterOutlined />} onClick={() => navigate(`/training/progress/${year}/print`)}>
+        <Button type="primary" icon={<PrinterOutlined />} onClick={() => navigate(`/training/progress/${year}/print${originSegment(origin)}`)}>
           打印 / PDF
         </Button>
         <span className="muted">预计不能完成计划的企业须在 10 月底前报告</span>
       </Space>
       <Table<ProgressRow>
-        rowKey="code"
+        rowKey="plan_id"
         size="small"
         dataSource={data?.rows ?? []}
         pagination={false}

@@ -32,5 +32,6 @@ export const trainingArea: FeatureArea = {
     { pattern: '/training/reports', render: () => <ReportsPage /> },
     { pattern: '/training/plans/:id/settlement', render: (p) => <SettlementPrintPage key={p.id} id={Number(p.id)} />, bare: true },
     { pattern: '/training/progress/:year/print', render: (p) => <ProgressPrintPage year={Number(p.year)} />, bare: true },
+    { pattern: '/training/progress/:year/print/:origin', render: (p) => <ProgressPrintPage year={Number(p.year)} origin={p.origin} />, bare: true },
   ],
 };

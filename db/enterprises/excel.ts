@@ -13,6 +13,7 @@ import { enterpriseInput, listQuery, SCALE_LABEL, TIER_LEVEL_LABEL, type Enterpr
 import * as q from './queries.js';
 import { diff } from './service.js';
 import { reserveVersions } from '../exchange/versions.js';
+import { CHUNK_ROWS, inTransaction, runPaced } from '../steps.js';
 
 export const ENTERPRISE_COLUMNS: ColumnSpec[] = [
   { key: 'uscc', header: '统一社会信用代码', required: true, aliases: ['信用代码', '社会信用代码'] },
@@ -182,7 +183,8 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
   const byId = ctx.db.prepare('SELECT * FROM enterprise WHERE id = ?');
   const createdIds: number[] = [];
 
-  ctx.db.transaction(() => {
+  // One transaction that pauses between chunks (db/steps.ts), so the host answers job:get with real progress.
+  await runPaced(inTransaction(ctx.db, (function* () {
     let n = 0;
     // Enough versions for every new row and every tier that may be added (unused ones leave harmless gaps).
     const newRows = prepared.filter((p) => !existing.has(p.uscc)).length + prepared.filter((p) => p.tier).length;
@@ -224,7 +226,10 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
           now, ctx.actor.username, nextVersion++, versions.origin);
         summary.tiersAdded++;
       }
-      if (++n % 5000 === 0) progress(n, prepared.length, '写入台账');
+      if (++n % CHUNK_ROWS === 0) {
+        progress(n, prepared.length, '写入台账');
+        yield;
+      }
     }
     audit(ctx, 'enterprise.import', 'enterprise', null, {
       file: opts.fileName,
@@ -237,7 +242,7 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
       last_id: createdIds[createdIds.length - 1] ?? null,
       update_existing: !!opts.updateExisting,
     });
-  })();
+  })()));
   progress(prepared.length, prepared.length, '完成');
   return summary;
 }

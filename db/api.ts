@@ -55,6 +55,8 @@ export const operations = {
   'enterprise:import': op({
     access: 'clerk',
     job: true,
+    // Validation reads the registry and the write keeps one transaction open across pauses: nothing else meanwhile.
+    exclusive: '导入企业名录',
     run: async (ctx, i: z.input<typeof fileInput> & { updateExisting?: boolean }) => {
       const f = parseInput(fileInput, i);
       return enterpriseExcel.importEnterprises(ctx, {

@@ -45,6 +45,12 @@ export interface AppStatus {
   schemaVersion: number;
 }
 
+/**
+ * Answered while an exclusive job holds the connection: they write nothing and read nothing a job writes (the
+ * office, the user's password), so a screen locked during a long import can be unlocked to watch it finish.
+ */
+const WHILE_BUSY = new Set(['job:get', 'app:status', 'auth:lock', 'auth:unlock']);
+
 interface Job {
   id: string;
   done: number;
@@ -66,6 +72,8 @@ export class LedgerHost {
   readonly sessions: SessionStore;
   private jobs = new Map<string, Job>();
   private jobSeq = 0;
+  /** The exclusive job (OpDef.exclusive) now holding the connection, if any. */
+  private exclusive: { label: string } | null = null;
   private backupTimer: NodeJS.Timeout | null = null;
   private lockFile: string | null = null;
 
@@ -106,7 +114,8 @@ export class LedgerHost {
   }
 
   private async safeDailyBackup(): Promise<void> {
-    if (!this.db || !getOffice(this.db)) return;
+    // Not over an exclusive job's open transaction: the copy would hold its half-written pages. The next hour retries.
+    if (!this.db || this.busy() || !getOffice(this.db)) return;
     try {
       await dailyBackup(this.db, this.dataDir, this.clock);
     } catch (e) {
@@ -169,9 +178,33 @@ export class LedgerHost {
     };
   }
 
+  private busy(): boolean {
+    return !!this.exclusive || !!this.db?.inTransaction;
+  }
+
+  /** While a job holds the connection, everything but WHILE_BUSY waits for it to finish: refused, with what it is doing. */
+  private refuseWhileBusy(name: string): void {
+    if (WHILE_BUSY.has(name)) return;
+    if (this.exclusive) throw new AppError('BUSY', `正在${this.exclusive.label}，请稍候（完成后即可继续操作）`, { busy: this.exclusive.label });
+    // A transaction left open across an await by an operation not marked exclusive: same rule.
+    if (this.db?.inTransaction) throw new AppError('BUSY', '正在写入台账，请稍候（完成后即可继续操作）');
+  }
+
+  /** Runs an exclusive operation's body with the connection marked as held, released however it ends. */
+  private async holding<T>(label: string, fn: () => T | Promise<T>): Promise<T> {
+    const mark = { label };
+    this.exclusive = mark;
+    try {
+      return await fn();
+    } finally {
+      if (this.exclusive === mark) this.exclusive = null;
+    }
+  }
+
   /** The single entry point of both transports. Never throws: errors come back as data. */
   async call(name: string, input: unknown, token: string | null): Promise<Result<unknown>> {
     try {
+      this.refuseWhileBusy(name);
       const hostOp = (hostOperations as Record<string, HostOp>)[name];
       if (hostOp) return ok(await hostOp(this, input, token));
       const def = (operations as Record<string, OpDef<unknown, unknown>>)[name];
@@ -192,15 +225,21 @@ export class LedgerHost {
         }
       }
       if (def.job) {
+        // An exclusive job must not start under a running one (an export's open cursor would block its writes).
+        if (def.exclusive && [...this.jobs.values()].some((j) => !j.result)) {
+          throw new AppError('BUSY', `另一项任务正在进行，请等它完成后再${def.exclusive}`);
+        }
         const job: Job = { id: `job-${++this.jobSeq}`, done: 0, total: null, phase: '开始', owner: actor.username };
         this.jobs.set(job.id, job);
         const ctx: OpContext = {
           db, clock: this.clock, actor, dataDir: this.dataDir,
           progress: (done, total, phase) => Object.assign(job, { done, total, phase }),
         };
+        const exclusive = def.exclusive;
+        const body = () => def.run(ctx, input);
         void (async () => {
           try {
-            job.result = ok(await def.run(ctx, input));
+            job.result = ok(await (exclusive ? this.holding(exclusive, body) : body()));
           } catch (e) {
             job.result = { ok: false, error: toErrorData(e) };
           }
@@ -216,9 +255,11 @@ export class LedgerHost {
 
   /** Runs an operation directly with a given actor (command line, tests), waiting for jobs to finish. */
   async run(name: string, input: unknown, actor: Actor, progress: OpContext['progress'] = () => {}): Promise<unknown> {
+    this.refuseWhileBusy(name);
     const def = (operations as Record<string, OpDef<unknown, unknown>>)[name];
     if (!def) throw new AppError('UNKNOWN_OPERATION', `未知操作：${name}`);
-    return def.run({ db: this.database, clock: this.clock, actor, dataDir: this.dataDir, progress }, input);
+    const body = () => def.run({ db: this.database, clock: this.clock, actor, dataDir: this.dataDir, progress }, input);
+    return def.exclusive ? this.holding(def.exclusive, body) : body();
   }
 
   jobStatus(id: string, token: string | null) {

@@ -15,6 +15,13 @@ export interface OpDef<I, O> {
   access: Access;
   /** Runs as a background job with progress (imports, large exports); the caller polls job:get. */
   job?: boolean;
+  /**
+   * A job that holds the ledger's one connection for its whole run, e.g. a write transaction kept open across
+   * event-loop turns (db/steps.ts runPaced) so progress can be polled. What it is doing, for the message
+   * 「正在<exclusive>，请稍候」: meanwhile the host answers only job:get, app:status and auth:lock and refuses
+   * everything else, which would otherwise see or join the half-written transaction.
+   */
+  exclusive?: string;
   run(ctx: OpContext, input: I): O | Promise<O>;
 }
 

@@ -13,6 +13,7 @@ import { openRowSource, type RowSource } from './import-source.js';
 import * as q from './queries.js';
 import { diff } from './service.js';
 import { reserveVersions } from '../exchange/versions.js';
+import { CHUNK_ROWS, inTransaction, runPaced } from '../steps.js';
 
 export { ENTERPRISE_COLUMNS };
 
@@ -69,19 +70,19 @@ export async function importEnterprises(ctx: Ctx, opts: ImportOptions): Promise<
   });
   opts.onSource?.(source.kind);
   try {
-    return writeRows(ctx, opts, source, existing, progress);
+    return await writeRows(ctx, opts, source, existing, progress);
   } finally {
     source.close();
   }
 }
 
-function writeRows(
+async function writeRows(
   ctx: Ctx,
   opts: ImportOptions,
   source: RowSource,
   existing: Map<string, number>,
   progress: (done: number, total: number | null, phase: string) => void,
-): ImportSummary {
+): Promise<ImportSummary> {
   const fileHash = createHash('sha256').update(opts.bytes).digest('hex');
   const summary: ImportSummary = { total: 0, created: 0, updated: 0, unchanged: 0, tiersAdded: 0 };
   const now = isoTimestamp(ctx.clock.now());
@@ -103,7 +104,9 @@ function writeRows(
   const createdIds: number[] = [];
   const actor = ctx.actor.username;
 
-  ctx.db.transaction(() => {
+  // One transaction that pauses between chunks (db/steps.ts), so the host answers job:get with real progress while
+  // the worker reads ahead; the host keeps every other request off the connection meanwhile (an exclusive job).
+  await runPaced(inTransaction(ctx.db, (function* () {
     let fts: { finish(): void } | null = null;
     let written = 0;
     for (;;) {
@@ -158,8 +161,11 @@ function writeRows(
           tierInsert.run(t.gid, id, t.tier_code, t.level, t.doc_no, t.valid_from, t.valid_to, now, actor, nextVersion++, versions.origin);
           summary.tiersAdded++;
         }
+        if (++written % CHUNK_ROWS === 0) {
+          progress(written, estimate(written), '校验并写入');
+          yield;
+        }
       }
-      written += m.rows.length;
       progress(written, estimate(written), '校验并写入');
     }
     fts?.finish();
@@ -174,7 +180,7 @@ function writeRows(
       last_id: createdIds[createdIds.length - 1] ?? null,
       update_existing: !!opts.updateExisting,
     });
-  })();
+  })()));
   progress(summary.total, summary.total, '完成');
   return summary;
 }

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { op, fileInput, toFile, type FileOutput } from '../op.js';
 import { parseInput } from '../validate.js';
 import { exportPackage, type ExportInput } from './export.js';
-import { importPackage, verifyPackage, type ImportOptions } from './import.js';
-import { consolidateFiles } from './consolidate.js';
+import { importSteps, verifyPackage, type ImportOptions } from './import.js';
+import { consolidateSteps } from './consolidate.js';
+import { runPaced } from '../steps.js';
 import { listPeers, officeKey, unpinPeer } from './keys.js';
 import { commentsAndExplanations, markReviewed, ownStatus, packageLog, submissions } from './status.js';
 import { KIND_LABEL } from './package.js';
@@ -18,6 +19,14 @@ function withTemp<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-'));
   try {
     return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+async function withTempAsync<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-'));
+  try {
+    return await fn(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -55,30 +64,37 @@ export const exchangeOperations = {
     access: 'clerk',
     run: (ctx, i: PackageFile & { passphrase?: string }) => withTemp((dir) => verifyPackage(ctx.db, toTemp(dir, i), { passphrase: i.passphrase })),
   }),
-  /** What the package would add, update, leave, delete and where it conflicts; writes nothing. */
+  // The three below hold one transaction open while they pause between chunks (db/steps.ts), so the progress
+  // bar moves; the host keeps every other request off the connection meanwhile (exclusive).
+  /** What the package would add, update, leave, delete and where it conflicts; writes nothing (rolled back). */
   'exchange:dryRun': op({
     access: 'clerk',
     job: true,
-    run: (ctx, i: ImportInput) => withTemp((dir) => importPackage(ctx, toTemp(dir, i), 'dry', { ...i, fileName: i.fileName, onProgress: ctx.progress })),
+    exclusive: '试导入数据包',
+    run: (ctx, i: ImportInput) =>
+      withTempAsync((dir) => runPaced(importSteps(ctx, toTemp(dir, i), 'dry', { ...i, fileName: i.fileName, onProgress: ctx.progress }))),
   }),
   /** Applies in one transaction; conflicts need choices (per gid or choiceAll). */
   'exchange:apply': op({
     access: 'reviewer',
     job: true,
-    run: (ctx, i: ImportInput) => withTemp((dir) => importPackage(ctx, toTemp(dir, i), 'apply', { ...i, fileName: i.fileName, onProgress: ctx.progress })),
+    exclusive: '导入数据包',
+    run: (ctx, i: ImportInput) =>
+      withTempAsync((dir) => runPaced(importSteps(ctx, toTemp(dir, i), 'apply', { ...i, fileName: i.fileName, onProgress: ctx.progress }))),
   }),
   'exchange:consolidate': op({
     access: 'reviewer',
     job: true,
+    exclusive: '汇总导入数据包',
     run: (ctx, i: { files: PackageFile[]; pin?: boolean; force?: boolean }) =>
-      withTemp((dir) => {
+      withTempAsync((dir) => {
         const p = parseInput(z.object({ files: z.array(z.unknown()).min(1, '请选择交换包').max(500), pin: z.boolean().optional(), force: z.boolean().optional() }), i);
         const files = p.files.map((f, n) => {
           const sub = join(dir, String(n));
           mkdirSync(sub, { recursive: true });
           return toTemp(sub, f);
         });
-        return consolidateFiles(ctx, files, { pin: p.pin, force: p.force, onProgress: ctx.progress });
+        return runPaced(consolidateSteps(ctx, files, { pin: p.pin, force: p.force, onProgress: ctx.progress }));
       }),
   }),
   /** 报送情况: every office below for a period, with status, time and overdue ones. */

@@ -14,8 +14,9 @@ import { audit } from '../audit/audit.js';
 import { searchText } from '../enterprises/queries.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
+import { CHUNK_ROWS, inTransaction, runNow, type Steps } from '../steps.js';
 import { TABLES, TABLE_BY_NAME, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, type TableShape, type Value } from './tables.js';
-import { KIND_LABEL, keyFor, openPackage, streamLines, streamPart, type Manifest, type OpenPackage, type Part, type ReadLimits } from './package.js';
+import { KIND_LABEL, keyFor, openPackage, partLines, streamLines, streamPart, type Manifest, type OpenPackage, type Part, type ReadLimits } from './package.js';
 import { periodInfo, PERIOD_RE } from './period.js';
 import { fieldLabel } from './labels.js';
 import { checkRelation, requireOffice, type OfficeRef } from './relations.js';
@@ -192,8 +193,8 @@ interface Fixup {
   gid: string;
 }
 
-/** The transaction body shared by dry run and apply. */
-function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, mode: 'dry' | 'apply', progress: ProgressFn, fileName: string | null): ImportResult {
+/** The transaction body shared by dry run and apply; it pauses (yields) every CHUNK_ROWS records. */
+function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, mode: 'dry' | 'apply', progress: ProgressFn, fileName: string | null): Steps<ImportResult> {
   const db = ctx.db;
   const { pkg, me } = c;
   const m = pkg.manifest;
@@ -250,10 +251,12 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
   const tombPart = partsByTable.get('_tombstones');
   if (tombPart) {
     const tombs: Array<{ gid: string; table: string; _v: number; _origin: string }> = [];
-    streamLines(pkg, tombPart, key, (line) => tombs.push(parseLine(line, tombPart) as never));
+    for (const line of partLines(pkg, tombPart, key)) tombs.push(parseLine(line, tombPart) as never);
     const order = new Map(TABLES.map((t, i) => [t.name, i]));
     tombs.sort((a, b) => (order.get(b.table) ?? -1) - (order.get(a.table) ?? -1));
+    let k = 0;
     for (const t of tombs) {
+      if (++k % CHUNK_ROWS === 0) yield;
       const s = shapes.get(t.table);
       if (!s || typeof t.gid !== 'string') throw new AppError('BAD_PACKAGE', `交换包无效：删除记录中的表「${t.table}」不认识。未写入任何数据。`);
       maxV = Math.max(maxV, Number(t._v) || 0);
@@ -403,7 +406,9 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       return true;
     };
 
-    streamLines(pkg, part, key, (line) => {
+    // The per-record work stays in a plain function, where V8 optimizes it as it did the old callback; the
+    // generator only counts and pauses.
+    const onRecord = (line: string): void => {
       const rec = parseLine(line, part);
       for (const k of Object.keys(rec)) {
         if (!known.has(k)) throw new AppError('UNKNOWN_FIELD', `${spec.label}中有本程序不认识的字段「${k}」（发送方程序版本更新），请升级程序后再导入。未写入任何数据。`, { table: spec.name, field: k });
@@ -422,7 +427,6 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
       const h = contentHash(content);
       const ref = { gid, label: labelOf(rec) };
       const mine = local.get(gid) as Record<string, unknown> | undefined;
-      if (++done % 2000 === 0) progress(done, total, `${spec.label}`);
       if (spec.name === 'enterprise' && mergeEnterprise(rec, mine, h, v, ref)) return;
       if (!mine) {
         const before = fixups.length;
@@ -468,10 +472,21 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
         note(spec.name, 'updated', ref);
       } else note(spec.name, 'unchanged', ref);
       if (!base || base.row_hash !== h || base.version < v) putBase.run(gid, sender, v, h);
-    });
+    };
+    for (const line of partLines(pkg, part, key)) {
+      if (++done % CHUNK_ROWS === 0) {
+        progress(done, total, `${spec.label}`);
+        yield;
+      }
+      onRecord(line);
+    }
+    progress(done, total, `${spec.label}`);
+    yield;
   }
 
+  let fixed = 0;
   for (const f of fixups) {
+    if (++fixed % CHUNK_ROWS === 0) yield;
     const rid = resolve(f.refTable, f.gid);
     if (rid === undefined) {
       warnings.push(`${TABLE_BY_NAME.get(f.table)?.label ?? f.table} 的「${f.column}」引用的记录（${f.gid}）不在包中，已留空`);
@@ -494,6 +509,7 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
         if (!existsSync(join(dir, sha))) writeFileSync(join(dir, sha), bytes);
       } else db.prepare('INSERT OR IGNORE INTO exhibition_blob(sha256, data) VALUES (?, ?)').run(sha, bytes);
     }
+    yield; // one attachment can be megabytes
   }
 
   const explanations: ImportResult['explanations'] = [];
@@ -511,12 +527,12 @@ function readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, m
   const returnsPart = partsByTable.get('_returns');
   if (returnsPart) {
     const ins = db.prepare(`INSERT INTO exchange_comment(package_id, direction, office_code, period, table_name, gid, comment, created_at) VALUES (?, 'in', ?, ?, ?, ?, ?, ?)`);
-    streamLines(pkg, returnsPart, key, (line) => {
+    for (const line of partLines(pkg, returnsPart, key)) {
       const r = parseLine(line, returnsPart);
       const cm = { table: String(r.table ?? ''), gid: String(r.gid ?? ''), comment: String(r.comment ?? '') };
       comments.push(cm);
       ins.run(m.package_id, sender, m.period, cm.table, cm.gid, cm.comment, now);
-    });
+    }
   }
   const receiptPart = m.parts.find((p) => p.path === 'receipt.json');
   if (receiptPart) jsonPart(pkg, receiptPart, key);
@@ -595,8 +611,11 @@ function describe(pkg: OpenPackage): ImportResult['package'] {
   return { package_id: m.package_id, kind: m.kind, kind_label: KIND_LABEL[m.kind], period: m.period, sender: m.sender, receiver: m.receiver, sequence: m.sequence, created_at: m.created_at, encrypted: !!m.encryption };
 }
 
-/** Dry run ('dry') or apply ('apply') one package file. Nothing is written unless an apply succeeds as a whole. */
-export function importPackage(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw: ImportOptions = {}): ImportResult {
+/**
+ * Dry run ('dry') or apply ('apply') one package file as steps: one transaction that pauses between chunks (see
+ * steps.ts). Nothing is written unless an apply succeeds as a whole.
+ */
+export function* importSteps(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw: ImportOptions = {}): Steps<ImportResult> {
   const o = parseInput(importOptions, { pin: raw.pin, force: raw.force, passphrase: raw.passphrase, period: raw.period, choices: raw.choices, choiceAll: raw.choiceAll });
   requireRole(ctx.actor, mode === 'apply' ? 'reviewer' : 'clerk', mode === 'apply' ? '导入交换包' : '试导入交换包');
   const pkg = openPackage(file, raw.limits);
@@ -611,7 +630,7 @@ export function importPackage(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw
     if (KIND_LABEL[pkg.manifest.kind] && pkg.manifest.kind === 'backup') requireRole(ctx.actor, 'admin', '导入完整备份包');
     if (pkg.manifest.kind === 'rules') requireRole(ctx.actor, 'admin', '导入下发规则包');
     try {
-      return ctx.db.transaction(() => readAndWrite(ctx, c, o, mode, raw.onProgress ?? (() => {}), raw.fileName ?? null))();
+      return yield* inTransaction(ctx.db, readAndWrite(ctx, c, o, mode, raw.onProgress ?? (() => {}), raw.fileName ?? null));
     } catch (e) {
       if (e instanceof DryRun) return (e as DryRun & { result: ImportResult }).result;
       throw e;
@@ -619,6 +638,11 @@ export function importPackage(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw
   } finally {
     pkg.close();
   }
+}
+
+/** importSteps straight through (command line, tests, consolidation outside the host). */
+export function importPackage(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw: ImportOptions = {}): ImportResult {
+  return runNow(importSteps(ctx, file, mode, raw));
 }
 
 export interface VerifyResult {

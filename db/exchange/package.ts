@@ -218,39 +218,54 @@ export function openPackage(file: string, limits: ReadLimits = DEFAULT_LIMITS): 
 }
 
 /**
- * Streams one part's plaintext to onChunk, checking its SHA-256 (over the stored bytes) and, if encrypted, the
- * GCM tag. Both are only known at the end: callers that write must do so inside a transaction.
+ * One part's plaintext, chunk by chunk, checking its SHA-256 (over the stored bytes) and, if encrypted, the GCM
+ * tag. Both are only known at the end: callers that write must do so inside a transaction.
  */
-export function streamPart(pkg: OpenPackage, part: Part, key: Buffer | null, onChunk: (b: Uint8Array) => void, hashOnly = false): void {
+export function* partChunks(pkg: OpenPackage, part: Part, key: Buffer | null): Generator<Uint8Array, void, undefined> {
   const hash: Hash = createHash('sha256');
+  const decipher = part.iv ? (key ? createDecipheriv('aes-256-gcm', key, Buffer.from(part.iv, 'base64')) : null) : null;
+  if (part.iv && !decipher) throw refuse('NEEDS_PASSPHRASE', '交换包已加密，请输入发送单位告知的口令');
+  if (decipher) decipher.setAuthTag(Buffer.from(part.tag ?? '', 'base64'));
+  for (const b of pkg.reader.chunks(part.path)) {
+    hash.update(b);
+    yield decipher ? decipher.update(b) : b;
+  }
+  if (hash.digest('hex') !== part.sha256) throw refuse('HASH_MISMATCH', `交换包被改动或损坏：文件「${part.path}」的 SHA-256 与清单不符`, { part: part.path });
+  if (decipher) {
+    let fin: Buffer;
+    try {
+      fin = decipher.final();
+    } catch {
+      throw refuse('BAD_PASSPHRASE', '解密口令不正确（也可能是加密数据被改动）：请向发送单位核对口令后重新输入');
+    }
+    if (fin.length) yield fin;
+  }
+}
+
+/** partChunks to a callback; hashOnly checks the stored bytes' hash without decrypting. */
+export function streamPart(pkg: OpenPackage, part: Part, key: Buffer | null, onChunk: (b: Uint8Array) => void, hashOnly = false): void {
   if (hashOnly) {
+    const hash: Hash = createHash('sha256');
     pkg.reader.stream(part.path, (b) => hash.update(b));
     if (hash.digest('hex') !== part.sha256) throw refuse('HASH_MISMATCH', `交换包被改动或损坏：文件「${part.path}」的 SHA-256 与清单不符`, { part: part.path });
     return;
   }
-  const decipher = part.iv ? (key ? createDecipheriv('aes-256-gcm', key, Buffer.from(part.iv, 'base64')) : null) : null;
-  if (part.iv && !decipher) throw refuse('NEEDS_PASSPHRASE', '交换包已加密，请输入发送单位告知的口令');
-  if (decipher) decipher.setAuthTag(Buffer.from(part.tag ?? '', 'base64'));
-  pkg.reader.stream(part.path, (b) => {
-    hash.update(b);
-    onChunk(decipher ? decipher.update(b) : b);
-  });
-  if (hash.digest('hex') !== part.sha256) throw refuse('HASH_MISMATCH', `交换包被改动或损坏：文件「${part.path}」的 SHA-256 与清单不符`, { part: part.path });
-  if (decipher) {
-    try {
-      const fin = decipher.final();
-      if (fin.length) onChunk(fin);
-    } catch {
-      throw refuse('BAD_PASSPHRASE', '解密口令不正确（也可能是加密数据被改动）：请向发送单位核对口令后重新输入');
-    }
-  }
+  for (const b of partChunks(pkg, part, key)) onChunk(b);
 }
 
-/** NDJSON lines of a part, counted against the manifest. */
-export function streamLines(pkg: OpenPackage, part: Part, key: Buffer | null, onLine: (line: string) => void): number {
+/** NDJSON lines of a part (a generator, so an import can pause between chunks), counted against the manifest. */
+export function* partLines(pkg: OpenPackage, part: Part, key: Buffer | null): Generator<string, number, undefined> {
   const dec = new TextDecoder('utf-8', { fatal: true });
+  const decode = (b?: Uint8Array): string => {
+    try {
+      return b ? dec.decode(b, { stream: true }) : dec.decode();
+    } catch {
+      throw refuse('BAD_PACKAGE', `交换包无效：文件「${part.path}」不是 UTF-8 文本`);
+    }
+  };
   let rest = '';
   let n = 0;
+  const lines: string[] = [];
   const take = (text: string) => {
     rest += text;
     let i: number;
@@ -259,25 +274,34 @@ export function streamLines(pkg: OpenPackage, part: Part, key: Buffer | null, on
       rest = rest.slice(i + 1);
       if (line.length) {
         n++;
-        onLine(line);
+        lines.push(line);
       }
     }
     if (rest.length > 64 * 1024 * 1024) throw refuse('BAD_PACKAGE', `交换包无效：文件「${part.path}」中有过长的行`);
   };
   // Encrypted: check the GCM tag in a first pass, so a wrong passphrase is named as such, not as bad data.
   if (part.iv) streamPart(pkg, part, key, () => {});
-  try {
-    streamPart(pkg, part, key, (b) => take(dec.decode(b, { stream: true })));
-    take(dec.decode());
-  } catch (e) {
-    if (e instanceof TypeError) throw refuse('BAD_PACKAGE', `交换包无效：文件「${part.path}」不是 UTF-8 文本`);
-    throw e;
+  for (const b of partChunks(pkg, part, key)) {
+    take(decode(b));
+    yield* lines.splice(0);
   }
+  take(decode());
+  yield* lines.splice(0);
   if (rest.trim().length) throw refuse('BAD_PACKAGE', `交换包无效：文件「${part.path}」的最后一行不完整`);
   if (part.records !== undefined && n !== part.records) {
     throw refuse('COUNT_MISMATCH', `交换包无效：文件「${part.path}」有 ${n} 条记录，清单登记为 ${part.records} 条`, { part: part.path });
   }
   return n;
+}
+
+/** partLines to a callback; returns the number of lines. */
+export function streamLines(pkg: OpenPackage, part: Part, key: Buffer | null, onLine: (line: string) => void): number {
+  const it = partLines(pkg, part, key);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+    onLine(r.value);
+  }
 }
 
 export function keyFor(m: Manifest, passphrase: string | null | undefined): Buffer | null {

@@ -172,13 +172,17 @@ export class ZipReader {
     if (p !== cd.length) throw bad('zip 目录长度不符（文件被改动）');
   }
 
-  /** Streams the inflated bytes of one entry to `onChunk`; refuses one that inflates past its declared size or the cap. */
-  stream(name: string, onChunk: (b: Uint8Array) => void): number {
+  /**
+   * The inflated bytes of one entry, chunk by chunk (a generator, so a reader can pause between chunks); refuses
+   * one that inflates past its declared size or the cap. Returns the size once the entry is read and checked.
+   */
+  *chunks(name: string): Generator<Uint8Array, number, undefined> {
     const e = this.entries.get(name);
     if (!e) throw bad(`缺少文件「${name}」`);
     let out = 0;
     let crc = 0;
     const cap = Math.min(e.size, this.limits.maxEntryBytes);
+    const ready: Uint8Array[] = [];
     const emit = (b: Uint8Array) => {
       out += b.length;
       if (out > cap) {
@@ -188,28 +192,48 @@ export class ZipReader {
       }
       if (b.length) {
         crc = crc32(b, crc);
-        onChunk(b);
+        ready.push(b);
       }
     };
     const inflater = e.method === 8 ? new Inflate((chunk) => emit(chunk)) : null;
-    const CH = 1 << 20;
-    try {
-      for (let pos = 0; pos < e.compressedSize; pos += CH) {
+    // Only reading and inflating are wrapped: the consumer's own errors never pass through here.
+    const guarded = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        throw bad(`文件「${name}」解压失败（数据损坏：${err instanceof Error ? err.message : String(err)}）`);
+      }
+    };
+    const CH = 1 << 16; // 64 KB compressed: a few hundred KB inflated per chunk, so a reader can pause often
+    for (let pos = 0; pos < e.compressedSize; pos += CH) {
+      guarded(() => {
         const len = Math.min(CH, e.compressedSize - pos);
         const buf = this.read(e.dataOffset + pos, len);
         if (buf.length < len) throw bad('文件不完整（可能被截断）');
         const last = pos + len >= e.compressedSize;
         if (inflater) inflater.push(buf, last);
         else emit(buf);
-      }
-      if (inflater && e.compressedSize === 0) inflater.push(new Uint8Array(0), true);
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw bad(`文件「${name}」解压失败（数据损坏：${err instanceof Error ? err.message : String(err)}）`);
+      });
+      yield* ready.splice(0);
+    }
+    if (inflater && e.compressedSize === 0) {
+      guarded(() => inflater.push(new Uint8Array(0), true));
+      yield* ready.splice(0);
     }
     if (out !== e.size) throw bad(`文件「${name}」解压后 ${out} 字节，与登记的 ${e.size} 字节不符（数据损坏）`);
     if (crc >>> 0 !== e.crc) throw bad(`文件「${name}」的 CRC 校验不符（数据损坏）`);
     return out;
+  }
+
+  /** Streams the inflated bytes of one entry to `onChunk` (see chunks). */
+  stream(name: string, onChunk: (b: Uint8Array) => void): number {
+    const it = this.chunks(name);
+    for (;;) {
+      const r = it.next();
+      if (r.done) return r.value;
+      onChunk(r.value);
+    }
   }
 
   readAll(name: string, max: number): Buffer {

@@ -313,7 +313,10 @@ describe('enterprise import: rows checked on a worker thread', () => {
       expect(r).toEqual({ total: 4100, created: 4100, updated: 0, unchanged: 0, tiersAdded: 0 });
       // Batch by batch, with the row count estimated from how much of the sheet was read, then exact at the end.
       const batches = seen.filter((p) => p.phase === '校验并写入');
-      expect(batches.map((p) => p.done)).toEqual([2000, 4000, 4100]);
+      const dones = batches.map((p) => p.done);
+      expect(dones).toEqual([...dones].sort((a, b) => a - b));
+      expect(dones.length).toBeGreaterThanOrEqual(41);
+      expect(dones[dones.length - 1]).toBe(4100);
       expect(batches[0]!.total).toBeGreaterThan(2000);
       expect(batches[0]!.total).toBeLessThan(8200);
       expect(seen[seen.length - 1]).toEqual({ done: 4100, total: 4100, phase: '完成' });

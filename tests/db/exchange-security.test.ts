@@ -182,27 +182,34 @@ describe('exchange security', () => {
     const before = snapshot(db);
     db.close();
     copyFileSync(file, `${file}.before`);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'exchange-kill-child.ts'), file, fat], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let seen = '';
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`child never reached the middle: ${seen}`)), 60_000);
-      child.stdout.on('data', (b: Buffer) => {
-        seen += b.toString();
-        if (seen.includes('MID')) {
-          clearTimeout(t);
-          child.kill('SIGKILL');
-          resolve();
-        }
+    // 'sync': stopped dead inside a chunk; 'paced' (as the host runs it): stopped at a pause between chunks, the
+    // BEGIN IMMEDIATE transaction open and the event loop idle.
+    for (const mode of ['sync', 'paced']) {
+      const target = join(out, `receiver-${mode}.sqlite`);
+      copyFileSync(`${file}.before`, target);
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'exchange-kill-child.ts'), target, fat, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let seen = '';
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`child never reached the middle: ${seen}`)), 60_000);
+        child.stdout.on('data', (b: Buffer) => {
+          seen += b.toString();
+          if (seen.includes('MID')) {
+            clearTimeout(t);
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+        child.stderr.on('data', (b: Buffer) => (seen += b.toString()));
       });
-      child.stderr.on('data', (b: Buffer) => (seen += b.toString()));
-    });
-    await new Promise((r) => child.on('exit', r));
-    const after = openLedger({ file });
-    try {
-      expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(snapshot(after)).toEqual(before);
-    } finally {
-      after.close();
+      await new Promise((r) => child.on('exit', r));
+      expect(seen).not.toContain('DONE');
+      const after = openLedger({ file: target });
+      try {
+        expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(snapshot(after)).toEqual(before);
+      } finally {
+        after.close();
+      }
     }
   }, 120_000);
 });

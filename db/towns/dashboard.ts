@@ -9,10 +9,11 @@ import { dashboardQuery, DASHBOARD_LABELS } from './schema.js';
 import { byOrigin, officeName, originCondition } from '../exchange/origin.js';
 
 /** The towns of an area (county-code prefix) and, after consolidation, of one 上报单位 (null: all). */
-const scope = (prefix: string, origin: string | null = null) => ({
-  sql: `t.county_code >= @lo AND t.county_code < @hi AND ${originCondition('t.origin_office')}`,
-  params: { lo: prefix, hi: `${prefix}~`, origin },
-});
+const scope = (prefix: string, origin: string | null = null) =>
+  // Without a 上报单位 the condition is left out, not passed as NULL: the overview is timed at 5,000 towns.
+  origin
+    ? { sql: `t.county_code >= @lo AND t.county_code < @hi AND ${originCondition('t.origin_office')}`, params: { lo: prefix, hi: `${prefix}~`, origin } }
+    : { sql: `t.county_code >= @lo AND t.county_code < @hi`, params: { lo: prefix, hi: `${prefix}~` } };
 
 export function townCounts(db: Database, prefix: string, origin: string | null = null) {
   const s = scope(prefix, origin);

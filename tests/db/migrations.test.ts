@@ -190,6 +190,23 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'enterprise_alias'`).pluck().get()).toMatch(/STRICT/);
     },
   },
+  10: {
+    before(db) {
+      FROM_PREVIOUS[9]!.before(db);
+      db.prepare(`INSERT INTO enterprise_tier(gid, enterprise_id, tier_code, level, valid_from, valid_to, created_at, created_by)
+        VALUES ('t-live', 1, 'little_giant', 'national', '2024-01-01', '2027-12-31', 't', 'admin'),
+               ('t-gone', 1, 'zjtx_sme', 'provincial', '2020-01-01', NULL, 't', 'admin')`).run();
+      db.prepare(`UPDATE enterprise_tier SET revoked_at = '2025-01-01', revoked_reason = '撤销' WHERE gid = 't-gone'`).run();
+    },
+    after(db) {
+      // The tier filter reads the live rows from the new index alone; revoked rows are not in it.
+      const sql = `SELECT enterprise_id FROM enterprise_tier WHERE tier_code = ? AND revoked_at IS NULL AND (valid_to IS NULL OR valid_to >= '2026-03-01')`;
+      expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'enterprise_tier_live'`).pluck().get()).toMatch(/\(tier_code, valid_to, enterprise_id\) WHERE revoked_at IS NULL$/);
+      expect(db.prepare(`SELECT enterprise_id FROM enterprise_tier INDEXED BY enterprise_tier_live WHERE tier_code = 'little_giant' AND revoked_at IS NULL`).pluck().all()).toEqual([1]);
+      expect(db.prepare(sql).pluck().all('little_giant')).toEqual([1]);
+      expect(db.prepare(sql).pluck().all('zjtx_sme')).toEqual([]);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

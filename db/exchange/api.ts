@@ -112,6 +112,6 @@ export const exchangeOperations = {
     },
   }),
   /** 上报单位 options of a list: the lower offices with records in it (none at county level). */
-  'exchange:origins': op({ access: 'clerk', run: (ctx, i: { list: 'enterprise' | 'town' | 'plan' | 'claim' }) => originOffices(ctx, i) }),
+  'exchange:origins': op({ access: 'clerk', run: (ctx, i: { list: 'enterprise' | 'town' | 'plan' | 'claim' | 'course' }) => originOffices(ctx, i) }),
   'exchange:notes': op({ access: 'clerk', run: (ctx, i: { gid?: string; period?: string }) => commentsAndExplanations(ctx, i ?? {}) }),
 };

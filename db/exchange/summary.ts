@@ -79,8 +79,8 @@ export function summaryByOffice(ctx: Pick<Ctx, 'db'>, raw: unknown): { by: 'coun
 }
 
 /** The lists a consolidating office can filter by 上报单位 (origin_office). */
-export const ORIGIN_LISTS = { enterprise: 'enterprise', town: 'town', plan: 'training_plan', claim: 'exhibition_claim' } as const;
-export const originsInput = z.object({ list: z.enum(['enterprise', 'town', 'plan', 'claim'], { error: '未知的列表' }) });
+export const ORIGIN_LISTS = { enterprise: 'enterprise', town: 'town', plan: 'training_plan', claim: 'exhibition_claim', course: 'entrepreneur_course' } as const;
+export const originsInput = z.object({ list: z.enum(['enterprise', 'town', 'plan', 'claim', 'course'], { error: '未知的列表' }) });
 
 export interface OriginOption {
   code: string;

@@ -65,10 +65,10 @@ export const trainingOperations = {
     },
   }),
 
-  'training:courseList': op({ access: 'clerk', run: (ctx, i: z.input<typeof yearInput>) => svc.listCourses(ctx, i) }),
+  'training:courseList': op({ access: 'clerk', run: (ctx, i: z.input<typeof yearInput> & { origin_office?: string }) => svc.listCourses(ctx, i) }),
   'training:courseCreate': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').courseInput>) => svc.createCourse(ctx, i) }),
   'training:courseAttendee': op({ access: 'clerk', run: (ctx, i: z.input<typeof import('./schema.js').attendeeInput>) => svc.addAttendee(ctx, i) }),
-  'training:courseTotals': op({ access: 'clerk', run: (ctx, i: z.input<typeof yearInput>) => svc.courseTotals(ctx, i) }),
+  'training:courseTotals': op({ access: 'clerk', run: (ctx, i: z.input<typeof yearInput> & { origin_office?: string }) => svc.courseTotals(ctx, i) }),
 
   'training:ledger': op({ access: 'clerk', run: (ctx, i: LedgerQuery) => reports.ledgerRows(ctx, i) }),
   'training:ledgerExport': op({

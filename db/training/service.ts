@@ -1,5 +1,5 @@
 import { ownOrigin } from '../exchange/versions.js';
-import { originCondition } from '../exchange/origin.js';
+import { originCondition, originOfficeField } from '../exchange/origin.js';
 import { z } from 'zod';
 import type { Actor, Ctx } from '../context.js';
 import { hasRole, requireRole } from '../context.js';
@@ -889,11 +889,18 @@ export function addAttendee(ctx: Ctx, raw: unknown): AttendeeRow {
   })();
 }
 
+/** 企业家培训 of a year; after consolidation, optionally those one lower office (上报单位) reported. */
+const courseQuery = z.object({ year: z.number().int().min(2000).max(2100), origin_office: originOfficeField.optional() });
+const COURSE_QUERY_LABELS = { year: '年度', origin_office: '上报单位' };
+
 export function listCourses(ctx: Ctx, raw: unknown): Array<CourseRow & { attendees: Array<AttendeeRow & { enterprise_name: string }> }> {
-  const { year } = parseInput(z.object({ year: z.number().int().min(2000).max(2100) }), raw, { year: '年度' });
+  const { year, origin_office } = parseInput(courseQuery, raw, COURSE_QUERY_LABELS);
   const courses = ctx.db
-    .prepare(`SELECT * FROM entrepreneur_course WHERE start_date >= ? AND start_date <= ? ORDER BY start_date, id`)
-    .all(`${year}-01-01`, `${year}-12-31`) as CourseRow[];
+    .prepare(
+      `SELECT * FROM entrepreneur_course c WHERE start_date >= @from AND start_date <= @to AND ${originCondition('c.origin_office')}
+       ORDER BY start_date, id`,
+    )
+    .all({ from: `${year}-01-01`, to: `${year}-12-31`, origin: origin_office ?? null }) as CourseRow[];
   const att = ctx.db.prepare(
     `SELECT a.*, e.name AS enterprise_name FROM entrepreneur_attendee a JOIN enterprise e ON e.id = a.enterprise_id WHERE a.course_id = ? ORDER BY a.id`,
   );
@@ -910,13 +917,14 @@ export interface EnterpriseCourseTotal {
 
 /** 企业家培训 totals per enterprise for a year (by course start date). */
 export function courseTotals(ctx: Ctx, raw: unknown): EnterpriseCourseTotal[] {
-  const { year } = parseInput(z.object({ year: z.number().int().min(2000).max(2100) }), raw, { year: '年度' });
+  const { year, origin_office } = parseInput(courseQuery, raw, COURSE_QUERY_LABELS);
   return ctx.db
     .prepare(
       `SELECT a.enterprise_id, e.name AS enterprise_name, count(DISTINCT a.course_id) AS courses, count(DISTINCT a.person_name) AS attendees,
          sum(a.hours_attended) AS hours
        FROM entrepreneur_attendee a JOIN entrepreneur_course c ON c.id = a.course_id JOIN enterprise e ON e.id = a.enterprise_id
-       WHERE c.start_date >= ? AND c.start_date <= ? GROUP BY a.enterprise_id ORDER BY hours DESC, e.name`,
+       WHERE c.start_date >= @from AND c.start_date <= @to AND ${originCondition('c.origin_office')}
+       GROUP BY a.enterprise_id ORDER BY hours DESC, e.name`,
     )
-    .all(`${year}-01-01`, `${year}-12-31`) as EnterpriseCourseTotal[];
+    .all({ from: `${year}-01-01`, to: `${year}-12-31`, origin: origin_office ?? null }) as EnterpriseCourseTotal[];
 }

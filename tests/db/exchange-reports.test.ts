@@ -13,7 +13,7 @@ import { batchDocument, listBatches } from '../../db/towns/documents.js';
 import { exportIndicators } from '../../db/towns/excel.js';
 import { apprenticeProgress, ledgerRows, trainingDashboard } from '../../db/training/reports.js';
 import { apprenticeProgressExcel, trainingLedgerExcel } from '../../db/training/excel.js';
-import { listPlans } from '../../db/training/service.js';
+import { courseTotals, listCourses, listPlans } from '../../db/training/service.js';
 import { dashboard as exhibitionDashboard, publicityList } from '../../db/exhibitions/reports.js';
 import { listBatches as listClaimBatches } from '../../db/exhibitions/service.js';
 import { exportClaims } from '../../db/exhibitions/excel.js';
@@ -197,6 +197,23 @@ describe('domain reports of a city, by 上报单位', () => {
     expect((await exportIndicators(city.ctx(), {})).count).toBe(ind.count + (await exportIndicators(c.zezhou.ctx(), {})).count);
   });
 
+  it('企业家培训: the courses and each enterprise\'s totals for one county equal the county\'s own; the offices add up', () => {
+    const { zezhou, gaoping, city } = setup();
+    const year = 2026;
+    const strip = <T extends object>(rows: T[]) => noIds(rows, 'course_id', 'enterprise_id', 'attendees', 'gid', 'row_version', 'created_at', 'updated_at');
+    let courses = 0;
+    for (const [county, code] of [[zezhou, ZZ], [gaoping, GP]] as const) {
+      const mine = listCourses(city.ctx(), { year, origin_office: code });
+      expect(strip(mine)).toEqual(strip(listCourses(county.ctx(), { year })));
+      expect(mine.map((c) => c.attendees.length)).toEqual(listCourses(county.ctx(), { year }).map((c) => c.attendees.length));
+      expect(strip(courseTotals(city.ctx(), { year, origin_office: code }))).toEqual(strip(courseTotals(county.ctx(), { year })));
+      courses += mine.length;
+    }
+    expect(courses).toBeGreaterThan(1);
+    expect(listCourses(city.ctx(), { year })).toHaveLength(courses);
+    expect(originOffices(city.ctx(), { list: 'course' }).map((o) => o.code)).toEqual([ZZ, GP]);
+  });
+
   it('refuses a malformed 上报单位, naming the field, in every report', () => {
     const { city } = setup();
     const bad = { origin_office: '1405' };
@@ -209,6 +226,8 @@ describe('domain reports of a city, by 上报单位', () => {
       () => trainingDashboard(city.ctx(), { year: 2026, ...bad }),
       () => exhibitionDashboard(city.ctx(), { year: 2026, ...bad }),
       () => listClaimBatches(city.ctx(), bad),
+      () => listCourses(city.ctx(), { year: 2026, ...bad }),
+      () => courseTotals(city.ctx(), { year: 2026, ...bad }),
     ]) expect(run).toThrow(/上报单位.*6 位数字/);
   });
 });

@@ -7,7 +7,7 @@ import type { OfficeRow } from '../../../db/exchange/origin';
 import { call } from '../api/client';
 
 /** The 上报单位 options of a report, loaded once per screen (every 装入数据包 can add an office). */
-export function useOrigins(list: 'town' | 'plan' | 'claim'): OriginOption[] {
+export function useOrigins(list: 'town' | 'plan' | 'claim' | 'course'): OriginOption[] {
   const [options, setOptions] = useState<OriginOption[]>([]);
   useEffect(() => {
     call('exchange:origins', { list }).then(setOptions, () => setOptions([]));

@@ -86,10 +86,10 @@ export const training = {
     runJob('training:rosterImport', { plan_id, fileName: file.name, dataBase64: await fileToBase64(file) }, onProgress),
   exportRoster: async (plan_id: number) => saveFile(await call('training:rosterExport', { plan_id })),
 
-  courses: (year: number) => call('training:courseList', { year }),
+  courses: (year: number, origin_office?: string) => call('training:courseList', { year, origin_office }),
   createCourse: (i: OpInput<'training:courseCreate'>) => call('training:courseCreate', i),
   addAttendee: (i: OpInput<'training:courseAttendee'>) => call('training:courseAttendee', i),
-  courseTotals: (year: number) => call('training:courseTotals', { year }),
+  courseTotals: (year: number, origin_office?: string) => call('training:courseTotals', { year, origin_office }),
 
   ledger: (i: OpInput<'training:ledger'>) => call('training:ledger', i),
   exportLedger: async (i: OpInput<'training:ledgerExport'>, onProgress: (p: JobProgress) => void) =>

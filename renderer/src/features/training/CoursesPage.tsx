@@ -8,25 +8,29 @@ import { errorText } from '../../components/errors';
 import { enterToNext } from '../../components/useEnterToNext';
 import { DateInput, putFieldErrors } from './common';
 import { thisYear } from './format';
+import { OriginSelect, useOrigins } from '../../components/OriginFilter';
 
 type Course = CourseRow & { attendees: Array<AttendeeRow & { enterprise_name: string }> };
 
 /** 企业家培训 (Shanxi 条例 art. 14): courses, who attended, and each enterprise's total for the year. */
 export function CoursesPage() {
   const [year, setYear] = useState(thisYear());
+  const [origin, setOrigin] = useState<string | undefined>();
+  const origins = useOrigins('course');
   const [courses, setCourses] = useState<Course[]>([]);
   const [totals, setTotals] = useState<EnterpriseCourseTotal[]>([]);
   const [courseOpen, setCourseOpen] = useState(false);
   const [attendeeFor, setAttendeeFor] = useState<Course | null>(null);
   const { message } = App.useApp();
   const load = () =>
-    void Promise.all([training.courses(year), training.courseTotals(year)])
+    void Promise.all([training.courses(year, origin), training.courseTotals(year, origin)])
       .then(([c, t]) => {
         setCourses(c);
         setTotals(t);
       })
       .catch((e) => message.error(errorText(e)));
-  useEffect(load, [year]);
+  useEffect(load, [year, origin]);
+  const whose = origin ? `${origins.find((o) => o.code === origin)?.name ?? origin}：` : '';
 
   return (
     <div>
@@ -34,12 +38,13 @@ export function CoursesPage() {
         <h2>企业家培训</h2>
         <Space>
           <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} addonAfter="年" style={{ width: 130 }} aria-label="年度" />
+          <OriginSelect options={origins} value={origin} onChange={setOrigin} />
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCourseOpen(true)}>
             新建课程
           </Button>
         </Space>
       </div>
-      <Card size="small" title={`${year} 年课程`} style={{ marginBottom: 16 }}>
+      <Card size="small" title={`${whose}${year} 年课程`} style={{ marginBottom: 16 }}>
         <Table<Course>
           rowKey="id"
           size="small"
@@ -83,7 +88,7 @@ export function CoursesPage() {
           ]}
         />
       </Card>
-      <Card size="small" title={`${year} 年各企业参训合计`}>
+      <Card size="small" title={`${whose}${year} 年各企业参训合计`}>
         <Table<EnterpriseCourseTotal>
           rowKey="enterprise_id"
           size="small"

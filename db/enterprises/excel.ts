@@ -118,11 +118,8 @@ async function writeRows(
       }
       // The row count is known at the end only: estimated meanwhile from how much of the sheet was read.
       const estimate = (n: number) => (m.share > 0 ? Math.max(n, Math.round(m.read / m.share)) : null);
-      if (!fts) {
-        // A first batch this large is a bulk import: index it after the inserts (the rows to come estimated as above).
-        const created = m.rows.filter((r) => r.created).length;
-        fts = deferIndexes(ctx.db, created < 1000 ? 0 : (estimate(created) ?? created), existing.size);
-      }
+      // A first batch this large is a bulk import: build its search index after the inserts.
+      fts ??= deferSearchIndex(ctx.db, m.rows.filter((r) => r.created).length);
       // Enough versions for every new row and tier of this batch (unused ones leave harmless gaps).
       const versions = reserveVersions(ctx.db, m.rows.reduce((n, r) => n + (r.created ? 1 : 0) + (r.tier ? 1 : 0), 0));
       let nextVersion = versions.first;
@@ -200,30 +197,22 @@ function rejected(errors: RowError[], total: number): AppError {
 
 /**
  * A bulk import indexes its new rows for search in one statement after the inserts instead of one trigger call per
- * row (about a third of the write phase of 50,000 rows). When it also brings at least as many rows as the registry
- * holds (the first load of a county's list), the list's secondary indexes are dropped and built again once at the
- * end: a sorted build beats 50,000 random inserts into each. Inside the caller's transaction: the trigger and the
- * indexes are recreated from their own stored SQL, so a failed import rolls it all back, and no other writer can
- * slip a row past them (one connection, one exclusive job). Small imports keep everything as it is.
+ * row (about a third of the write phase of 50,000 rows). Inside the caller's transaction: the trigger is dropped
+ * and recreated from its own stored SQL, so a failed import rolls both back, and no other writer can slip a row
+ * past the index (one connection, one transaction). Small imports keep the trigger.
  */
-function deferIndexes(db: Database, newRows: number, registered: number): { finish(): void } {
+function deferSearchIndex(db: Database, newRows: number): { finish(): void } {
   if (newRows < 1000) return { finish() {} };
-  const stored = (type: string, names: string) =>
-    db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = ? AND tbl_name = 'enterprise' AND ${names} AND sql IS NOT NULL`).all(type) as Array<{
-      name: string;
-      sql: string;
-    }>;
-  const triggers = stored('trigger', `name = 'enterprise_fts_insert'`);
-  // Unique indexes stay: they are what refuses a duplicate code or gid while the rows go in.
-  const indexes = newRows >= registered ? stored('index', `sql NOT LIKE 'CREATE UNIQUE%'`) : [];
+  const trigger = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get() as
+    | string
+    | undefined;
+  if (!trigger) return { finish() {} };
   const after = db.prepare('SELECT coalesce(max(id), 0) FROM enterprise').pluck().get() as number;
-  for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
-  for (const i of indexes) db.exec(`DROP INDEX ${i.name}`);
+  db.exec('DROP TRIGGER enterprise_fts_insert');
   return {
     finish() {
-      for (const i of indexes) db.exec(i.sql);
-      if (triggers.length) db.prepare('INSERT INTO enterprise_fts(rowid, search_text) SELECT id, search_text FROM enterprise WHERE id > ?').run(after);
-      for (const t of triggers) db.exec(t.sql);
+      db.prepare('INSERT INTO enterprise_fts(rowid, search_text) SELECT id, search_text FROM enterprise WHERE id > ?').run(after);
+      db.exec(trigger);
     },
   };
 }

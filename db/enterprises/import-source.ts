@@ -88,7 +88,7 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
   }
   worker.unref();
   let failed: unknown = null;
-  // Keeps an error after start-up from being an unhandled 'error' event; next() reports silence instead.
+  // Keeps an error after start-up from being an unhandled 'error' event; next() reports it.
   worker.on('error', (e) => (failed = e));
   // Start-up is awaited, not blocked on, so a worker that cannot load is seen and the import runs in this thread.
   const started = await new Promise<boolean>((resolve) => {
@@ -123,6 +123,8 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
           if (m.t === 'ready') continue;
           return m;
         }
+        // A worker that died outright (its 'error' event is delivered while the writer pauses between batches).
+        if (failed) throw new AppError('IMPORT_FAILED', `读取工作簿「${opts.fileName}」的后台线程出错，未导入任何数据：${failed instanceof Error ? failed.message : String(failed)}`);
         if (Atomics.wait(signal, 0, seen, 1000) === 'timed-out' && Date.now() - silentSince > SILENT_LIMIT_MS) {
           throw new AppError('IMPORT_FAILED', `读取工作簿「${opts.fileName}」的后台线程已停止响应，未导入任何数据。请重试。`);
         }

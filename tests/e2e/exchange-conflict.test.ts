@@ -48,14 +48,18 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
     await page.locator('input[type=file]').setInputFiles(file);
     await page.getByRole('button', { name: '校验', exact: true }).click();
   };
-  /** Opens an enterprise by name from the list (searching it), edits its contact phone and saves. */
-  const editPhone = async (page: Page, app: App, name: string, phone: string) => {
+  /** Opens an enterprise's detail page by name from the list (searching it). */
+  const openEnterprise = async (page: Page, app: App, name: string) => {
     await page.goto(`${app.url}#/enterprises`);
     await page.getByLabel('搜索企业').fill(name);
     const table = page.getByTestId('enterprise-table');
     await expect.poll(() => table.locator('.ant-table-row').count(), { timeout: 10_000 }).toBe(1);
     await table.getByText(name, { exact: true }).click();
     await page.getByRole('heading', { name }).waitFor();
+  };
+  /** Edits an enterprise's contact phone through the form and saves. */
+  const editPhone = async (page: Page, app: App, name: string, phone: string) => {
+    await openEnterprise(page, app, name);
     await page.getByRole('button', { name: '编辑' }).click();
     const drawer = page.locator('.ant-drawer-open');
     await drawer.locator('#contact_phone').fill(phone);
@@ -64,12 +68,7 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
     await page.locator('.ant-descriptions-item', { hasText: '联系电话' }).getByText(phone).waitFor();
   };
   const phoneOf = async (page: Page, app: App, name: string) => {
-    await page.goto(`${app.url}#/enterprises`);
-    await page.getByLabel('搜索企业').fill(name);
-    const table = page.getByTestId('enterprise-table');
-    await expect.poll(() => table.locator('.ant-table-row').count(), { timeout: 10_000 }).toBe(1);
-    await table.getByText(name, { exact: true }).click();
-    await page.getByRole('heading', { name }).waitFor();
+    await openEnterprise(page, app, name);
     return (await page.locator('.ant-descriptions-item', { hasText: '联系电话' }).locator('.ant-descriptions-item-content').innerText()).trim();
   };
 

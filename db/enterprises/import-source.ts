@@ -16,7 +16,8 @@ export type WorkerMessage =
   | { t: 'ready' }
   /** `share`: how much of the worksheet was read (0–1), for an estimate of the rows to come. */
   | { t: 'rows'; rows: ReadyRow[]; read: number; share: number }
-  | { t: 'end'; total: number; errors: RowError[] }
+  /** `busyMs`: the worker's time from start-up to the last row checked. */
+  | { t: 'end'; total: number; errors: RowError[]; busyMs?: number }
   | { t: 'fail'; error: { code: string; message: string; details?: unknown } };
 
 export interface RowSource {
@@ -24,6 +25,8 @@ export interface RowSource {
   readonly kind: 'worker' | 'thread';
   /** The next batch, or the end; blocks until the worker has it. Throws the worker's failure as an AppError. */
   next(): Extract<WorkerMessage, { t: 'rows' | 'end' }>;
+  /** Milliseconds the writer spent waiting in next() so far (the bench reports where an import's time goes). */
+  readonly waitedMs: number;
   close(): void;
 }
 
@@ -111,9 +114,25 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
     void worker.terminate();
     port1.close();
   };
+  let waitedMs = 0;
   return {
     kind: 'worker',
+    get waitedMs() {
+      return waitedMs;
+    },
     next() {
+      const t0 = performance.now();
+      try {
+        return take();
+      } finally {
+        waitedMs += performance.now() - t0;
+      }
+    },
+    close,
+  };
+
+  function take(): Extract<WorkerMessage, { t: 'rows' | 'end' }> {
+    {
       let silentSince = Date.now();
       for (;;) {
         const seen = Atomics.load(signal, 0);
@@ -130,9 +149,8 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
         }
         if (Atomics.load(signal, 0) !== seen) silentSince = Date.now();
       }
-    },
-    close,
-  };
+    }
+  }
 }
 
 /** Reads and checks the whole file first (async), then hands the rows out in batches like the worker. */
@@ -152,6 +170,7 @@ async function inThread(opts: SourceOptions): Promise<RowSource> {
   let at = 0;
   return {
     kind: 'thread',
+    waitedMs: 0,
     next() {
       if (!checker.errors.length && at < ready.length) {
         const rows = ready.slice(at, at + BATCH);

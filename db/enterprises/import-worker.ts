@@ -19,6 +19,7 @@ interface Data {
 }
 
 const { port, signal, bytes, fileName, batch, maxRows, check } = workerData as Data;
+const started = performance.now();
 
 function send(m: WorkerMessage): void {
   port.postMessage(m);
@@ -47,7 +48,7 @@ async function run(): Promise<void> {
     { maxRows, onShare: (s) => (share = s) },
   );
   if (rows.length && !checker.errors.length) send({ t: 'rows', rows, read, share: 1 });
-  send({ t: 'end', total, errors: checker.errors });
+  send({ t: 'end', total, errors: checker.errors, busyMs: performance.now() - started });
 }
 
 send({ t: 'ready' });

@@ -4,11 +4,11 @@ import { originCondition } from '../exchange/origin.js';
 
 type Filters = Required<Pick<ListQuery, 'status'>> & Omit<ListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'status'>;
 
-const TOKEN = /[\p{L}\p{N}]/u;
+const NOT_TOKEN = /[^\p{L}\p{N}]/gu;
 
 /** Letters and digits only, lower case: what a search term and the indexed text are compared on. */
 export function searchKey(text: string): string {
-  return Array.from(text.toLowerCase()).filter((c) => TOKEN.test(c)).join('');
+  return text.toLowerCase().replace(NOT_TOKEN, '');
 }
 
 /** A token no search can produce (search tokens are one or two characters): phrases cannot run across parts. */
@@ -192,8 +192,18 @@ export function insertStatement(db: Database) {
   );
 }
 
-/** The same insert with the exchange version given by the caller (bulk imports; see exchange/versions.ts). */
-export function insertVersionedStatement(db: Database) {
-  const cols = [...ENTERPRISE_COLUMNS, 'row_version', 'origin_office'];
-  return db.prepare(`INSERT INTO enterprise(${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+/**
+ * A new active enterprise with the exchange version given by the caller (bulk imports; see exchange/versions.ts), its
+ * values by position in this order: a 50,000-row import binds them faster than named parameters.
+ */
+export const IMPORT_INSERT_COLUMNS = [
+  'gid', 'uscc', 'uscc_override_reason', 'name', 'name_initials', 'name_pinyin', 'search_text', 'region_code', 'township',
+  'address', 'industry_code', 'scale', 'legal_rep', 'contact_name', 'contact_phone', 'created_at', 'created_by', 'updated_at',
+  'updated_by', 'row_version', 'origin_office',
+] as const;
+
+export function importInsertStatement(db: Database) {
+  return db.prepare(
+    `INSERT INTO enterprise(${IMPORT_INSERT_COLUMNS.join(', ')}, status, status_reason) VALUES (${IMPORT_INSERT_COLUMNS.map(() => '?').join(', ')}, 'active', NULL)`,
+  );
 }

@@ -13,6 +13,7 @@ import { withCheckChar } from '../../db/enterprises/uscc.js';
 import { AppError } from '../../db/result.js';
 import { verifyAudit } from '../../db/audit/audit.js';
 import type { RowError } from '../../db/excel/read.js';
+import type { Database } from 'better-sqlite3';
 
 type CellIn = string | number | Date | null;
 const HEADERS = ENTERPRISE_COLUMNS.map((c) => c.header);
@@ -243,6 +244,10 @@ describe('enterprise import: rows', () => {
   });
 });
 
+const BULK_TRIGGERS = ['enterprise_fts_insert', 'xv_ins_enterprise', 'xv_ins_enterprise_tier'];
+const bulkTriggers = (db: Database) =>
+  db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name IN ('enterprise_fts_insert', 'xv_ins_enterprise', 'xv_ins_enterprise_tier') ORDER BY name`).pluck().all();
+
 describe('enterprise import: the search index of a bulk import', () => {
   it('indexes every row of a large import (built after the inserts) and keeps indexing rows created afterwards', async () => {
     const { run, count, db, ctx } = setup();
@@ -261,9 +266,19 @@ describe('enterprise import: the search index of a bulk import', () => {
     expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(1501);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.exec(`INSERT INTO enterprise_fts(enterprise_fts) VALUES ('integrity-check')`);
-    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
+    expect(bulkTriggers(db)).toEqual(BULK_TRIGGERS);
+    // The version triggers were set aside, not needed: every record carries its own exchange version.
+    expect(db.prepare(`SELECT count(*) FROM enterprise WHERE row_version = 0 OR origin_office IS NULL`).pluck().get()).toBe(0);
+    const versions = db.prepare(`SELECT count(DISTINCT row_version) FROM enterprise`).pluck().get();
+    expect(versions).toBe(1501);
     await run(await xlsx([row(5000, { name: '陵川县新建耐材有限公司' })]));
     expect(search('新建耐材')).toBe(1);
+    // A record written outside a bulk import gets its version from the trigger again.
+    const top = db.prepare(`SELECT max(row_version) FROM enterprise WHERE id < (SELECT max(id) FROM enterprise)`).pluck().get() as number;
+    db.prepare(`UPDATE enterprise SET row_version = 0 WHERE id = (SELECT max(id) FROM enterprise)`).run();
+    db.exec(`INSERT INTO enterprise_tier(gid, enterprise_id, tier_code, level, valid_from, created_at, created_by)
+      SELECT 'tier-after-bulk', max(id), 'innovative_sme', 'county', '2025-01-01', '2026-01-01T00:00:00Z', 'admin' FROM enterprise`);
+    expect(db.prepare(`SELECT row_version FROM enterprise_tier WHERE gid = 'tier-after-bulk'`).pluck().get()).toBeGreaterThan(top);
   });
 
   it('leaves no rows, no index entries and the trigger in place when a large import fails while writing', async () => {
@@ -274,7 +289,7 @@ describe('enterprise import: the search index of a bulk import', () => {
     await expect(run(await xlsx(rows))).rejects.toThrow(/disk full/);
     expect(count()).toBe(0);
     expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(0);
-    expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
+    expect(bulkTriggers(db)).toEqual(BULK_TRIGGERS);
   });
 });
 

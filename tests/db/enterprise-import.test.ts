@@ -253,25 +253,28 @@ describe('enterprise import: the search index of a bulk import', () => {
     const { run, count, db, ctx } = setup();
     await run(await xlsx([row(1)]));
     const names = ['高平市晋东铸造有限公司', '泽州县华鑫精密铸造有限公司', '阳城县康达阀业有限公司'];
-    const rows = Array.from({ length: 1500 }, (_, i) => row(i + 2, { name: `${names[i % 3]}第${i + 2}分厂` }));
+    const rows = Array.from({ length: 4500 }, (_, i) => row(i + 2, { name: `${names[i % 3]}第${i + 2}分厂` }));
     const r = await run(await xlsx(rows));
-    expect(r.created).toBe(1500);
-    expect(count()).toBe(1501);
+    expect(r.created).toBe(4500);
+    expect(count()).toBe(4501);
     const search = (q: string) => listEnterprises(ctx(ADMIN), { q, pageSize: 5 }).total;
-    expect(search('精密铸造')).toBe(500);
-    expect(search('gpsjdzz')).toBe(500);
+    expect(search('精密铸造')).toBe(1500);
+    expect(search('gpsjdzz')).toBe(1500);
+    // Rows of the first, a middle and the last of the three batches of 2,000.
     expect(search('第1501分厂')).toBe(1);
+    expect(search('第3999分厂')).toBe(1);
+    expect(search('第4501分厂')).toBe(1);
     expect(search('第1分厂')).toBe(0);
     // Every row is in the index exactly once, and the per-row trigger is back.
-    expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(1501);
+    expect(db.prepare(`SELECT count(*) FROM enterprise_fts WHERE enterprise_fts MATCH 'ztactive'`).pluck().get()).toBe(4501);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.exec(`INSERT INTO enterprise_fts(enterprise_fts) VALUES ('integrity-check')`);
     expect(bulkTriggers(db)).toEqual(BULK_TRIGGERS);
     // The version triggers were set aside, not needed: every record carries its own exchange version.
     expect(db.prepare(`SELECT count(*) FROM enterprise WHERE row_version = 0 OR origin_office IS NULL`).pluck().get()).toBe(0);
     const versions = db.prepare(`SELECT count(DISTINCT row_version) FROM enterprise`).pluck().get();
-    expect(versions).toBe(1501);
-    await run(await xlsx([row(5000, { name: '陵川县新建耐材有限公司' })]));
+    expect(versions).toBe(4501);
+    await run(await xlsx([row(9000, { name: '陵川县新建耐材有限公司' })]));
     expect(search('新建耐材')).toBe(1);
     // A record written outside a bulk import gets its version from the trigger again.
     const top = db.prepare(`SELECT max(row_version) FROM enterprise WHERE id < (SELECT max(id) FROM enterprise)`).pluck().get() as number;

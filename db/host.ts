@@ -19,6 +19,7 @@ import { audit } from './audit/audit.js';
 import { backupTo, dailyBackup, latestGoodBackup, listBackups, restoreFile, type BackupInfo } from './backup/backup.js';
 import { LATEST_VERSION } from './migrations/index.js';
 import { seedDemoLedger } from './demo/seed.js';
+import { keepImportWorkerWarm, stopImportWorker } from './enterprises/import-source.js';
 
 /** Where a ledger lives when no --data is given: the same folder Electron's userData would be. */
 export function defaultDataDir(): string {
@@ -80,7 +81,8 @@ export class LedgerHost {
   constructor(
     dataDir: string,
     readonly clock: Clock = systemClock,
-    private opts: { nativeBinding?: string; autoBackup?: boolean; lock?: boolean } = {},
+    /** warmImportWorker: keep an enterprise import's worker thread started while the ledger is open (the apps). */
+    private opts: { nativeBinding?: string; autoBackup?: boolean; lock?: boolean; warmImportWorker?: boolean } = {},
   ) {
     this.dataDir = resolve(dataDir);
     this.file = join(this.dataDir, LEDGER_FILE);
@@ -105,6 +107,7 @@ export class LedgerHost {
       };
       return this.hostState;
     }
+    if (this.opts.warmImportWorker) keepImportWorkerWarm();
     if (this.opts.autoBackup !== false) {
       await this.safeDailyBackup();
       this.backupTimer = setInterval(() => void this.safeDailyBackup(), 3600_000);
@@ -139,6 +142,7 @@ export class LedgerHost {
   close(): void {
     if (this.backupTimer) clearInterval(this.backupTimer);
     this.backupTimer = null;
+    if (this.opts.warmImportWorker) stopImportWorker();
     this.db?.close();
     this.db = null;
     if (this.lockFile) rmSync(this.lockFile, { force: true });

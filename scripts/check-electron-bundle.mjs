@@ -100,15 +100,15 @@ const badOp = await call(ours, 'DROP TABLE', null, null);
 const importWorker = await new Promise((resolve) => {
   const { port1, port2 } = new MessageChannel();
   const said = [];
-  const w = new Worker(join(bundleDir, 'enterprise-import-worker.cjs'), {
-    workerData: {
-      port: port2, signal: new Int32Array(new SharedArrayBuffer(4)), bytes: Buffer.from('not a workbook'), fileName: 'x.xlsx', batch: 10, maxRows: 10,
-      check: { lookups: { regions: new Map(), industries: new Set(), office: null }, tierByName: new Map(), registered: new Set(), updateExisting: false, today: '2026-01-01', nowMs: 0, actor: { username: 'check', role: 'admin' } },
-    },
-    transferList: [port2],
-  });
+  // It starts ahead of an import (the host keeps one started), says 'ready', then takes one 'start'.
+  const w = new Worker(join(bundleDir, 'enterprise-import-worker.cjs'), { workerData: { port: port2 }, transferList: [port2] });
+  const start = {
+    signal: new Int32Array(new SharedArrayBuffer(4)), bytes: Buffer.from('not a workbook'), fileName: 'x.xlsx', batch: 10, maxRows: 10,
+    check: { lookups: { regions: new Map(), industries: new Set(), office: null }, tierByName: new Map(), registered: new Set(), updateExisting: false, today: '2026-01-01', nowMs: 0, actor: { username: 'check', role: 'admin' } },
+  };
   port1.on('message', (m) => {
     said.push(m.t === 'fail' ? `fail:${m.error.code}` : m.t);
+    if (m.t === 'ready') port1.postMessage(start);
     if (m.t === 'fail' || m.t === 'end') { void w.terminate(); port1.close(); resolve(said.join(',')); }
   });
   w.on('error', (e) => resolve(`error: ${e instanceof Error ? e.message : e}`));

@@ -30,7 +30,7 @@ function mtime(file) {
 function ensureBuilt() {
   const sources = Math.max(newestSource(join(root, 'db')), newestSource(join(root, 'electron')), mtime(join(root, 'package.json')));
   const rendererSources = Math.max(newestSource(join(root, 'renderer')), sources);
-  const electronOut = Math.min(mtime(join(root, 'dist', 'electron', 'main.cjs')), mtime(join(root, 'dist', 'electron', 'preload.cjs')));
+  const electronOut = Math.min(...['main.cjs', 'preload.cjs', 'enterprise-import-worker.cjs'].map((f) => mtime(join(root, 'dist', 'electron', f))));
   const rendererOut = mtime(join(root, 'dist', 'renderer', 'index.html'));
   if (electronOut >= sources && rendererOut >= rendererSources) return;
   process.stdout.write('正在构建（building）…\n');
@@ -51,7 +51,10 @@ function run(cmd, args, env = process.env) {
 
 function browserMode() {
   const tsx = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-  run(tsx, [join(root, 'electron', 'web-main.ts'), ...appArgs]);
+  // The import's worker thread as built just now (ensureBuilt), so the host can keep one started: from source, tsx
+  // would compile it at every start.
+  const worker = join(root, 'dist', 'electron', 'enterprise-import-worker.cjs');
+  run(tsx, [join(root, 'electron', 'web-main.ts'), ...appArgs], existsSync(worker) ? { LEDGER_IMPORT_WORKER: worker, ...process.env } : process.env);
 }
 
 /** better-sqlite3 for Electron's ABI: built once, beside the Node build (scripts/rebuild-electron.mjs). */

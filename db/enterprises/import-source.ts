@@ -20,6 +20,16 @@ export type WorkerMessage =
   | { t: 'end'; total: number; errors: RowError[]; busyMs?: number }
   | { t: 'fail'; error: { code: string; message: string; details?: unknown } };
 
+/** What an import sends the waiting worker. */
+export interface StartMessage {
+  signal: Int32Array;
+  bytes: Uint8Array;
+  fileName: string;
+  batch: number;
+  maxRows: number;
+  check: CheckInput;
+}
+
 export interface RowSource {
   /** 'worker' or 'thread': which way the rows were checked (tests and the bench report it). */
   readonly kind: 'worker' | 'thread';
@@ -74,18 +84,23 @@ function workerEntry(): { code: string; eval: boolean } | null {
 /** Below this size a file is read in this thread: starting a worker costs more than it saves. */
 const WORKER_MIN_BYTES = 512 * 1024;
 
-async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
+/** A started worker thread, its modules loaded or loading, waiting for an import's 'start'. */
+interface Spawned {
+  worker: Worker;
+  port: MessagePort;
+  /** The worker's 'error', once one came (a failure it could not report itself). */
+  failed(): unknown;
+  /** Resolves true once the worker said 'ready', false if it failed or exited first. */
+  ready: Promise<boolean>;
+}
+
+function spawn(): Spawned | null {
   const entry = workerEntry();
   if (!entry) return null;
   const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker;
   try {
-    worker = new Worker(entry.code, {
-      eval: entry.eval,
-      workerData: { port: port2, signal, bytes: opts.bytes, fileName: opts.fileName, batch: BATCH, maxRows: opts.maxRows, check: opts.check },
-      transferList: [port2],
-    });
+    worker = new Worker(entry.code, { eval: entry.eval, workerData: { port: port2 }, transferList: [port2] });
   } catch {
     return null;
   }
@@ -94,25 +109,79 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
   // Keeps an error after start-up from being an unhandled 'error' event; next() reports it.
   worker.on('error', (e) => (failed = e));
   // Start-up is awaited, not blocked on, so a worker that cannot load is seen and the import runs in this thread.
-  const started = await new Promise<boolean>((resolve) => {
+  const ready = new Promise<boolean>((resolve) => {
     let timer: NodeJS.Timeout;
     const poll = () => {
       const m = receiveMessageOnPort(port1)?.message as WorkerMessage | undefined;
-      if (m?.t === 'ready') return resolve(true);
+      if (m?.t === 'ready') return (clearTimeout(timer), resolve(true));
       if (failed) return resolve(false);
       timer = setTimeout(poll, 2);
     };
     worker.once('exit', () => (clearTimeout(timer), resolve(false)));
     poll();
   });
-  if (!started) {
+  return { worker, port: port1, failed: () => failed, ready };
+}
+
+/**
+ * One worker kept started ahead of the next import (its modules, the pinyin dictionary among them, take a fifth
+ * of a second to load). The host keeps one while a ledger is open; the command line starts one per import.
+ */
+let warm: Spawned | null = null;
+let keepWarm = false;
+let rewarm: NodeJS.Timeout | null = null;
+
+/**
+ * Starts a worker now for the next large import, and another a moment after each one is used. Only a built worker
+ * is kept (the apps' bundle, or LEDGER_IMPORT_WORKER): run from source, tsx would compile it at every start.
+ */
+export function keepImportWorkerWarm(): void {
+  if (process.env.LEDGER_IMPORT_THREADS === '0' || workerEntry()?.eval !== false) return;
+  keepWarm = true;
+  warm ??= spawn();
+}
+
+/** Stops the waiting worker (the host closing its ledger). */
+export function stopImportWorker(): void {
+  keepWarm = false;
+  if (rewarm) clearTimeout(rewarm);
+  rewarm = null;
+  if (warm) {
+    void warm.worker.terminate();
+    warm.port.close();
+  }
+  warm = null;
+}
+
+/** Whether a started worker is waiting, resolved once it has loaded (tests and the bench). */
+export async function importWorkerWaiting(): Promise<boolean> {
+  return (await warm?.ready) ?? false;
+}
+
+async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
+  const s = warm ?? spawn();
+  warm = null;
+  if (!s) return null;
+  const { worker, port: port1, failed } = s;
+  if (!(await s.ready)) {
     void worker.terminate();
     port1.close();
     return null;
   }
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const start: StartMessage = { signal, bytes: opts.bytes, fileName: opts.fileName, batch: BATCH, maxRows: opts.maxRows, check: opts.check };
+  port1.postMessage(start);
   const close = () => {
     void worker.terminate();
     port1.close();
+    // The next one starts a moment after this import, not during it (it would take a core from this one).
+    if (keepWarm && !rewarm) {
+      rewarm = setTimeout(() => {
+        rewarm = null;
+        if (keepWarm) keepImportWorkerWarm();
+      }, 1000);
+      rewarm.unref();
+    }
   };
   let waitedMs = 0;
   return {
@@ -143,7 +212,8 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
           return m;
         }
         // A worker that died outright (its 'error' event is delivered while the writer pauses between batches).
-        if (failed) throw new AppError('IMPORT_FAILED', `读取工作簿「${opts.fileName}」的后台线程出错，未导入任何数据：${failed instanceof Error ? failed.message : String(failed)}`);
+        const f = failed();
+        if (f) throw new AppError('IMPORT_FAILED', `读取工作簿「${opts.fileName}」的后台线程出错，未导入任何数据：${f instanceof Error ? f.message : String(f)}`);
         if (Atomics.wait(signal, 0, seen, 1000) === 'timed-out' && Date.now() - silentSince > SILENT_LIMIT_MS) {
           throw new AppError('IMPORT_FAILED', `读取工作簿「${opts.fileName}」的后台线程已停止响应，未导入任何数据。请重试。`);
         }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { testLedger, CLERK } from '../helpers.js';
 import { importEnterprises, ENTERPRISE_COLUMNS } from '../../db/enterprises/excel.js';
+import { importWorkerWaiting, keepImportWorkerWarm, stopImportWorker } from '../../db/enterprises/import-source.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
 import { AppError } from '../../db/result.js';
 import { verifyAudit } from '../../db/audit/audit.js';
@@ -363,5 +364,33 @@ describe('enterprise import: rows checked on a worker thread', () => {
     expect(kinds).toEqual(['worker']);
     expect(r).toEqual({ total: 2, created: 2, updated: 0, unchanged: 0, tiersAdded: 1 });
     expect(count()).toBe(2);
+
+    // Kept started ahead of imports, as the apps' host does: used once, started again after the import, not during it.
+    await withThreads({ LEDGER_IMPORT_THREADS: '1', LEDGER_IMPORT_WORKER: out }, async () => {
+      try {
+        keepImportWorkerWarm();
+        expect(await importWorkerWaiting()).toBe(true);
+        const bad = await rejected(
+          importEnterprises(ctx(CLERK), { fileName: '名录.xlsx', bytes: await xlsx([row(3), row(4, { region_code: '999999' })]), onSource: (k) => kinds.push(k) }),
+        );
+        expect((bad.details as { errors: RowError[] }).errors).toEqual([{ row: 3, column: '注册地行政区划代码', message: '「999999」不存在于 GB/T 2260 代码表' }]);
+        expect(await importWorkerWaiting()).toBe(false);
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(await importWorkerWaiting()).toBe(true);
+        const r2 = await importEnterprises(ctx(CLERK), { fileName: '名录.xlsx', bytes: await xlsx([row(3), row(4)]), onSource: (k) => kinds.push(k) });
+        expect(r2.created).toBe(2);
+        expect(kinds).toEqual(['worker', 'worker', 'worker']);
+      } finally {
+        stopImportWorker();
+      }
+      expect(await importWorkerWaiting()).toBe(false);
+    });
+    expect(count()).toBe(4);
+  });
+
+  it('keeps no worker started when running from source (tsx would compile it at every start)', async () => {
+    keepImportWorkerWarm();
+    expect(await importWorkerWaiting()).toBe(false);
+    stopImportWorker();
   });
 });

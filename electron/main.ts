@@ -230,7 +230,7 @@ async function start(): Promise<void> {
     return;
   }
 
-  host = new LedgerHost(dataDir, undefined, { lock: true, nativeBinding: electronNativeBinding(), warmImportWorker: true });
+  host = new LedgerHost(dataDir, undefined, { lock: true, nativeBinding: electronNativeBinding(), warmImportWorker: true, idleCheckpoint: true });
   try {
     const state = await host.open();
     if (state.state === 'error' && /NODE_MODULE_VERSION|compiled against a different/i.test(state.error.message)) {

@@ -30,7 +30,7 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const dataDir = resolve(arg('--data') ?? (demo ? join(defaultDataDir(), 'demo') : defaultDataDir()));
-  const host = new LedgerHost(dataDir, undefined, { lock: true, warmImportWorker: true });
+  const host = new LedgerHost(dataDir, undefined, { lock: true, warmImportWorker: true, idleCheckpoint: true });
   try {
     await host.open();
   } catch (e) {

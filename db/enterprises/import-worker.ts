@@ -10,6 +10,7 @@ import { ENTERPRISE_COLUMNS, RowChecker, type ReadyRow } from './import-rows.js'
 import type { StartMessage, WorkerMessage } from './import-source.js';
 
 const { port } = workerData as { port: MessagePort };
+const TAIL_BATCH = 200;
 
 async function run({ signal, bytes, fileName, batch, maxRows, check }: StartMessage): Promise<void> {
   const started = performance.now();
@@ -31,7 +32,8 @@ async function run({ signal, bytes, fileName, batch, maxRows, check }: StartMess
         read++;
         const ready = checker.check(r);
         if (ready) rows.push(ready);
-        if (rows.length >= batch) {
+        // The last part of the sheet in small batches: the writer's work after the last row is checked is the wait.
+        if (rows.length >= (share < 0.95 ? batch : TAIL_BATCH)) {
           send({ t: 'rows', rows, read, share });
           rows = [];
         }

@@ -28,10 +28,10 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-async function host() {
+async function host(opts: { idleCheckpoint?: boolean } = {}) {
   const t = tempDir('ledger-excl-');
   cleanups.push(t.cleanup);
-  const h = new LedgerHost(t.dir, fixedClock('2026-03-01T02:00:00Z'), { autoBackup: false });
+  const h = new LedgerHost(t.dir, fixedClock('2026-03-01T02:00:00Z'), { autoBackup: false, ...opts });
   await h.open();
   cleanups.push(() => h.close());
   const { token } = value<{ token: string }>(await h.call('setup:init', SETUP, null));
@@ -210,4 +210,33 @@ describe('host: an exclusive job pauses inside one transaction', () => {
     }
     expect(value<{ total: number }>(await h.call('enterprise:list', {}, token)).total).toBe(rows * 2);
   }, 120_000);
+
+  it("the apps' host copies the WAL into the file a moment after a job, not inside the job's commit", async () => {
+    const rows = 3000;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('企业名录');
+    ws.addRow(ENTERPRISE_COLUMNS.map((c) => c.header));
+    for (let n = 1; n <= rows; n++) ws.addRow([withCheckChar(`91140525MA3${String(n).padStart(6, '0')}`), `泽州县第${n}阀业有限公司`, '140525', '巴公镇', `泽州县巴公镇工业园区第${n}号`, '3391', '规上']);
+    const file = { fileName: '企业名录.xlsx', dataBase64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') };
+    const { h, token } = await host({ idleCheckpoint: true });
+    expect(h.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const walPages = () => (h.database.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>)[0]!;
+    const { jobId } = value<{ jobId: string }>(await h.call('enterprise:import', file, token));
+    for (;;) {
+      const s = value<{ result: Result<unknown> | null }>(await h.call('job:get', { jobId }, token));
+      if (s.result) {
+        expect(s.result).toMatchObject({ ok: true, value: { created: rows } });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Committed and readable at once; the WAL copied into the file about a second later, while nothing runs.
+    expect(value<{ total: number }>(await h.call('enterprise:list', {}, token)).total).toBe(rows);
+    expect(h.checkpoints).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(h.checkpoints).toBe(1);
+    const w = walPages();
+    expect(w.log).toBeGreaterThan(1000);
+    expect(w.checkpointed).toBe(w.log);
+  }, 60_000);
 });

@@ -302,7 +302,7 @@ describe('files shaped like Excel and WPS write them', () => {
 
 describe('scanner and parts', () => {
   it('gives the same rows however the sheet text is split', () => {
-    const run = (chunks: string[]) => {
+    const run = (chunks: Array<string | Uint8Array>) => {
       const out: Array<[number, XCell[]]> = [];
       const sc = new SheetScanner(parseSharedStrings(SST), Uint8Array.from([0, 1, 1, 0, 1, 1]), false, (r, v) => out.push([r, v]));
       chunks.forEach((c, i) => sc.push(c, i === chunks.length - 1));
@@ -315,6 +315,14 @@ describe('scanner and parts', () => {
     for (const size of [2, 3, 7, 64, 1000]) {
       const parts: string[] = [];
       for (let i = 0; i < SHEET1.length; i += size) parts.push(SHEET1.slice(i, i + size));
+      expect(run(parts)).toEqual(whole);
+    }
+    // As inflated bytes come: split anywhere, inside a multi-byte character too.
+    const bytes = Buffer.from(SHEET1, 'utf8');
+    expect(bytes.length).toBeGreaterThan(SHEET1.length);
+    for (const size of [1, 2, 5, 13, 4096]) {
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
       expect(run(parts)).toEqual(whole);
     }
   });

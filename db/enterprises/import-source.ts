@@ -158,6 +158,16 @@ export async function importWorkerWaiting(): Promise<boolean> {
   return (await warm?.ready) ?? false;
 }
 
+/** The next worker starts a moment after an import, not during it (it would take a core from that import). */
+function rewarmSoon(): void {
+  if (!keepWarm || rewarm) return;
+  rewarm = setTimeout(() => {
+    rewarm = null;
+    if (keepWarm) keepImportWorkerWarm();
+  }, 1000);
+  rewarm.unref();
+}
+
 async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
   const s = warm ?? spawn();
   warm = null;
@@ -166,6 +176,7 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
   if (!(await s.ready)) {
     void worker.terminate();
     port1.close();
+    rewarmSoon();
     return null;
   }
   const signal = new Int32Array(new SharedArrayBuffer(4));
@@ -174,14 +185,7 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
   const close = () => {
     void worker.terminate();
     port1.close();
-    // The next one starts a moment after this import, not during it (it would take a core from this one).
-    if (keepWarm && !rewarm) {
-      rewarm = setTimeout(() => {
-        rewarm = null;
-        if (keepWarm) keepImportWorkerWarm();
-      }, 1000);
-      rewarm.unref();
-    }
+    rewarmSoon();
   };
   let waitedMs = 0;
   return {

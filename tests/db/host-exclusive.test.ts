@@ -38,6 +38,16 @@ async function host(opts: { idleCheckpoint?: boolean } = {}) {
   return { h, token };
 }
 
+/** An import file as the UI sends it: `rows` enterprises whose codes carry `series` (1–9), named by `kind`. */
+async function enterpriseFile(fileName: string, rows: number, series: number, kind: string, address: (n: number) => string | null = () => null) {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('企业名录');
+  ws.addRow(ENTERPRISE_COLUMNS.map((c) => c.header));
+  for (let n = 1; n <= rows; n++) ws.addRow([enterpriseCode(series, n), `泽州县第${n}${kind}有限公司`, '140525', '巴公镇', address(n), '3391', '规上']);
+  return { fileName, dataBase64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') };
+}
+const enterpriseCode = (series: number, n: number) => withCheckChar(`91140525MA${series}${String(n).padStart(6, '0')}`);
+
 function value<T>(r: Result<unknown>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value as T;
@@ -161,12 +171,8 @@ describe('host: an exclusive job pauses inside one transaction', () => {
 
   it('imports an enterprise workbook the same way, and rolls all of it back when a late row fails', async () => {
     const rows = 2500;
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('企业名录');
-    ws.addRow(ENTERPRISE_COLUMNS.map((c) => c.header));
-    const code = (n: number) => withCheckChar(`91140525MA1${String(n).padStart(6, '0')}`);
-    for (let n = 1; n <= rows; n++) ws.addRow([code(n), `泽州县第${n}机械有限公司`, '140525', '巴公镇', null, '3391', '规上']);
-    const file = { fileName: '企业名录.xlsx', dataBase64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') };
+    const code = (n: number) => enterpriseCode(1, n);
+    const file = await enterpriseFile('企业名录.xlsx', rows, 1, '机械');
 
     everyPoint();
     const { h, token } = await host();
@@ -192,11 +198,7 @@ describe('host: an exclusive job pauses inside one transaction', () => {
     expect(value<{ total: number }>(await h.call('enterprise:list', {}, token)).total).toBe(rows);
 
     // Rows checked on the worker thread (large files): the host still answers between batches.
-    const wb2 = new ExcelJS.Workbook();
-    const ws2 = wb2.addWorksheet('企业名录');
-    ws2.addRow(ENTERPRISE_COLUMNS.map((c) => c.header));
-    for (let n = 1; n <= rows; n++) ws2.addRow([withCheckChar(`91140525MA2${String(n).padStart(6, '0')}`), `泽州县第${n}铸造有限公司`, '140525', '巴公镇', null, '3391', '规上']);
-    const file2 = { fileName: '企业名录2.xlsx', dataBase64: Buffer.from(await wb2.xlsx.writeBuffer()).toString('base64') };
+    const file2 = await enterpriseFile('企业名录2.xlsx', rows, 2, '铸造');
     process.env.LEDGER_IMPORT_THREADS = '1';
     try {
       const viaWorker = await follow(h, token, value<{ jobId: string }>(await h.call('enterprise:import', file2, token)).jobId, '校验并写入', async () => {
@@ -213,11 +215,7 @@ describe('host: an exclusive job pauses inside one transaction', () => {
 
   it("the apps' host copies the WAL into the file a moment after a job, not inside the job's commit", async () => {
     const rows = 3000;
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('企业名录');
-    ws.addRow(ENTERPRISE_COLUMNS.map((c) => c.header));
-    for (let n = 1; n <= rows; n++) ws.addRow([withCheckChar(`91140525MA3${String(n).padStart(6, '0')}`), `泽州县第${n}阀业有限公司`, '140525', '巴公镇', `泽州县巴公镇工业园区第${n}号`, '3391', '规上']);
-    const file = { fileName: '企业名录.xlsx', dataBase64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') };
+    const file = await enterpriseFile('企业名录.xlsx', rows, 3, '阀业', (n) => `泽州县巴公镇工业园区第${n}号`);
     const { h, token } = await host({ idleCheckpoint: true });
     expect(h.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const walPages = () => (h.database.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>)[0]!;

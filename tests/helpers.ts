@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,19 @@ export const REVIEWER: Actor = { userId: 3, username: 'shenhe', displayName: '�
 export function tempDir(prefix = 'ledger-test-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Makes a fresh temporary folder at each call; every folder made during a test is removed after it. */
+export function tempDirPerTest(prefix: string): () => string {
+  const made: Array<{ cleanup(): void }> = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) d.cleanup();
+  });
+  return () => {
+    const d = tempDir(prefix);
+    made.push(d);
+    return d.dir;
+  };
 }
 
 /** A fresh in-memory ledger set up as 泽州县工信局, with a frozen clock. */

@@ -1,23 +1,19 @@
 // The exchange commands of the headless CLI, on real data folders: a county exports, a city verifies,
 // dry-runs, pins, applies, consolidates a folder and lists 报送情况.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../db/cli.js';
-import { tempDir } from '../helpers.js';
+import { tempDirPerTest } from '../helpers.js';
 
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.cleanup();
-});
+const newDir = tempDirPerTest('ledger-xcli-');
 
 describe('exchange CLI', () => {
   it('export-package, verify-package, import-package --dry-run/--apply, consolidate, submissions', async () => {
-    const t = tempDir('ledger-xcli-');
-    dirs.push(t);
-    const county = join(t.dir, 'county');
-    const city = join(t.dir, 'city');
-    const pkg = join(t.dir, 'report.cxpkg');
+    const dir = newDir();
+    const county = join(dir, 'county');
+    const city = join(dir, 'city');
+    const pkg = join(dir, 'report.cxpkg');
     expect((await runCli(['--data', county, 'seed-demo', '--count', '20'])).exitCode).toBe(0);
     expect((await runCli(['--data', city, 'init', '--level', 'city', '--region', '140500', '--name', '晋城市工业和信息化局', '--admin', 'admin', '--password', 'Admin12345'])).exitCode).toBe(0);
 
@@ -25,7 +21,7 @@ describe('exchange CLI', () => {
     expect(refused.exitCode).toBe(2);
     const err = JSON.parse(refused.stdout).error as { code: string; details: Array<{ id: string }> };
     expect(err.code).toBe('CHECKS_FAILED');
-    const explain = join(t.dir, 'explain.json');
+    const explain = join(dir, 'explain.json');
     writeFileSync(explain, JSON.stringify(Object.fromEntries(err.details.map((d) => [d.id, '数据已核实']))));
     const ok = await runCli(['--data', county, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', '--explain', explain, pkg]);
     expect(ok.stderr).toBe('');
@@ -49,7 +45,7 @@ describe('exchange CLI', () => {
     const again = await runCli(['--data', city, 'import-package', pkg, '--apply']);
     expect(again.stdout).toContain('已经导入过');
 
-    const folder = join(t.dir, 'inbox');
+    const folder = join(dir, 'inbox');
     mkdirSync(folder);
     const second = join(folder, 'second.cxpkg');
     await runCli(['--data', county, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', '--explain', explain, second]);

@@ -1,6 +1,6 @@
 // Consolidation of two counties (issue 7): each office numbers its own plans and claims, so a city takes both
 // 2026-学徒-0001 without KEY_CLASH (migration 7), filters lists by 上报单位 and sums every area by county (汇总).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { exportPackage } from '../../db/exchange/export.js';
@@ -12,24 +12,20 @@ import { listClaims } from '../../db/exhibitions/service.js';
 import { listEnterprises } from '../../db/enterprises/service.js';
 import ExcelJS from 'exceljs';
 import { verifyAudit } from '../../db/audit/audit.js';
-import { testLedger, tempDir } from '../helpers.js';
+import { testLedger, tempDirPerTest } from '../helpers.js';
 import { demoCounty, demoCountyIn, explainAll } from './exchange-helpers.js';
 
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.cleanup();
-});
+const newDir = tempDirPerTest('ledger-consol-');
 
 const one = (db: Database, sql: string, ...p: unknown[]) => db.prepare(sql).pluck().get(...p) as number;
 
 function consolidated() {
-  const d = tempDir('ledger-consol-');
-  dirs.push(d);
+  const dir = newDir();
   const zezhou = demoCounty();
   const gaoping = demoCountyIn('140581', '高平市工业和信息化局');
   const city = testLedger({ level: 'city', region: '140500' });
   for (const [n, c] of [['zz', zezhou], ['gp', gaoping]] as const) {
-    const r = exportPackage(c.ctx(), { kind: 'report', period: '2025', to: '140500', explanations: explainAll(c.db, '2025') }, join(d.dir, `${n}.cxpkg`));
+    const r = exportPackage(c.ctx(), { kind: 'report', period: '2025', to: '140500', explanations: explainAll(c.db, '2025') }, join(dir, `${n}.cxpkg`));
     importPackage(city.ctx(), r.file, 'apply', { pin: true });
   }
   return { zezhou, gaoping, city };

@@ -1,7 +1,7 @@
 // One company reported by two counties (issue 7): 泽州县 registered it (USCC 91140525…), 高平市 recorded it too
 // because it trained the company's workers there. The city keeps one registry entry, merges 高平's gid into it
 // as an alias, points both counties' plans at it, and reports it once to the province.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fieldLabel } from '../../db/exchange/labels.js';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -19,18 +19,10 @@ import { importPackage, type ImportResult } from '../../db/exchange/import.js';
 import { consolidateFiles } from '../../db/exchange/consolidate.js';
 import { verifyAudit } from '../../db/audit/audit.js';
 import { AppError } from '../../db/result.js';
-import { ADMIN, testLedger, tempDir } from '../helpers.js';
+import { ADMIN, testLedger, tempDirPerTest } from '../helpers.js';
 import { explainAll } from './exchange-helpers.js';
 
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.cleanup();
-});
-function newDir(): string {
-  const d = tempDir('ledger-merge-');
-  dirs.push(d);
-  return d.dir;
-}
+const newDir = tempDirPerTest('ledger-merge-');
 
 /** Registered at 泽州县 (characters 3–8 of the code). */
 const SHARED = withCheckChar('91140525MA0M00001');

@@ -1,6 +1,6 @@
 // Bad packages (issue 7 item 9 and "Bad input"): each refused with a clear message naming the cause, nothing
 // written; the fixture of every released format version keeps importing; a killed import leaves no trace.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,18 +15,10 @@ import { exportPackage } from '../../db/exchange/export.js';
 import { importPackage, verifyPackage } from '../../db/exchange/import.js';
 import { officeKey, signBytes, fingerprintOf, type OfficeKey } from '../../db/exchange/keys.js';
 import { TABLES } from '../../db/exchange/tables.js';
-import { testLedger, tempDir } from '../helpers.js';
+import { testLedger, tempDir, tempDirPerTest } from '../helpers.js';
 import { demoCounty, explainAll } from './exchange-helpers.js';
 
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.cleanup();
-});
-function dir(): string {
-  const d = tempDir('ledger-xsec-');
-  dirs.push(d);
-  return d.dir;
-}
+const dir = tempDirPerTest('ledger-xsec-');
 const snapshot = (db: Database) => [
   ...TABLES.map((t) => db.prepare(`SELECT count(*) FROM ${t.name}`).pluck().get()),
   ...['exchange_peer', 'exchange_package', 'audit_log', 'sync_base', 'report_status'].map((t) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()),

@@ -1,7 +1,7 @@
 import { getEnterprise, listEnterprises } from '../../db/enterprises/service.js';
 // Exchange by files (issue 7): county → city → province and back down, idempotence, replay and order,
 // conflicts and each choice, returns and receipts, field-laptop check-out/in, 审核公式, 报送情况.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../../db/context.js';
@@ -13,18 +13,10 @@ import { runChecks } from '../../db/exchange/checks.js';
 import { submissions, markReviewed } from '../../db/exchange/status.js';
 import { consolidateFiles } from '../../db/exchange/consolidate.js';
 import { TABLES } from '../../db/exchange/tables.js';
-import { CLERK, testLedger, tempDir } from '../helpers.js';
+import { CLERK, testLedger, tempDirPerTest } from '../helpers.js';
 import { demoCounty, explainAll } from './exchange-helpers.js';
 
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.cleanup();
-});
-function dir(): string {
-  const d = tempDir('ledger-xchg-');
-  dirs.push(d);
-  return d.dir;
-}
+const dir = tempDirPerTest('ledger-xchg-');
 
 const counts = (db: Database) => Object.fromEntries(TABLES.map((t) => [t.name, db.prepare(`SELECT count(*) FROM ${t.name}`).pluck().get() as number]));
 const dataCounts = (db: Database) => Object.fromEntries(TABLES.filter((t) => !t.rule).map((t) => [t.name, db.prepare(`SELECT count(*) FROM ${t.name}`).pluck().get() as number]));

@@ -1,6 +1,6 @@
 // Every migration is applied to a file at the version before it, holding data, and the data must survive.
 // Files this program cannot read (newer, corrupt) are refused and left exactly as they were.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,18 +16,10 @@ import { createEnterprise } from '../../db/enterprises/service.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
 import { AppError } from '../../db/result.js';
 import { seededRng } from '../../db/demo/random.js';
-import { ADMIN, tempDir } from '../helpers.js';
+import { ADMIN, tempDirPerTest } from '../helpers.js';
 
 const clock = fixedClock('2026-03-01T02:00:00Z');
-const dirs: Array<{ cleanup(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.cleanup();
-});
-function newDir(): string {
-  const d = tempDir('ledger-migr-');
-  dirs.push(d);
-  return d.dir;
-}
+const newDir = tempDirPerTest('ledger-migr-');
 
 const USCC = withCheckChar('91140525MA0K12348');
 

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, loadDemoLedger, newPage, saveDownload, setupOffice, shot, startApp, type App } from './harness.js';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { loadDemoLedger, saveDownload, setupOffice, shot, sideBySide, startApp, verifyPackage, type App } from './harness.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
 import { openLedger } from '../../db/connection.js';
 import { LEDGER_FILE } from '../../db/host.js';
@@ -37,6 +37,24 @@ function seedGaoping(): { enterprises: number } {
   }
 }
 
+/** Picks an option of an antd Select found by its aria-label. */
+async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/** Chooses 上报单位 泽州县 over a table listing both counties: fewer rows, at least one; their texts. */
+async function narrowToZezhou(page: Page, table: Locator): Promise<string[]> {
+  const rows = table.locator('tr.ant-table-row');
+  await rows.first().waitFor();
+  const both = await rows.count();
+  await choose(page, '上报单位', '泽州县');
+  await expect.poll(() => rows.count()).toBeLessThan(both);
+  const texts = await rows.allInnerTexts();
+  expect(texts.length).toBeGreaterThan(0);
+  return texts;
+}
+
 describe('consolidation: two counties report, the city loads both files at once', () => {
   let zezhou: App;
   let gaoping: App;
@@ -50,11 +68,7 @@ describe('consolidation: two counties report, the city loads both files at once'
   let gaopingEnterprises = 1;
 
   beforeAll(async () => {
-    [zezhou, gaoping, city] = await Promise.all([startApp(), startApp({ dataDir: gaopingData }), startApp()]);
-    browser = await launchBrowser();
-    const pages = await Promise.all([newPage(browser), newPage(browser), newPage(browser)]);
-    [z, g, c] = pages.map((p) => p.page) as [Page, Page, Page];
-    for (const p of pages) p.page.on('pageerror', (e) => problems.push(e.message));
+    ({ apps: [zezhou, gaoping, city], pages: [z, g, c], browser } = await sideBySide([{}, { dataDir: gaopingData }, {}], problems));
   });
   afterAll(async () => {
     await browser?.close();
@@ -78,12 +92,6 @@ describe('consolidation: two counties report, the city loads both files at once'
     await shot(page, `consolidation-${name}-exported`);
     reports.push(file);
     return n;
-  };
-
-  /** Picks an option of an antd Select found by its aria-label. */
-  const choose = async (page: Page, label: string, option: string) => {
-    await page.getByLabel(label, { exact: true }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
   };
 
   it('泽州县: loads the demo ledger, explains the failing checks and exports its 年报', async () => {
@@ -211,12 +219,7 @@ describe('consolidation: two counties report, the city loads both files at once'
     // One choice for the page: the progress report, then the charts, then the print follow it.
     await c.getByRole('tab', { name: '学徒制进展报告' }).click();
     const progress = c.getByTestId('progress-table');
-    await progress.locator('tr.ant-table-row').first().waitFor();
-    const allRows = await progress.locator('tr.ant-table-row').count();
-    await choose(c, '上报单位', '泽州县');
-    await expect.poll(() => progress.locator('tr.ant-table-row').count()).toBeLessThan(allRows);
-    const zzRows = await progress.locator('tr.ant-table-row').count();
-    expect(zzRows).toBeGreaterThan(0);
+    const zzRows = (await narrowToZezhou(c, progress)).length;
     await shot(c, 'consolidation-city-training-progress-zezhou');
 
     await c.getByRole('tab', { name: '统计图表' }).click();
@@ -252,12 +255,7 @@ describe('consolidation: two counties report, the city loads both files at once'
 
     await c.goto(`${city.url}#/exhibitions/batches`);
     const table = c.getByTestId('batch-table');
-    await table.locator('tr.ant-table-row').first().waitFor();
-    const both = await table.locator('tr.ant-table-row').count();
-    await choose(c, '上报单位', '泽州县');
-    await expect.poll(() => table.locator('tr.ant-table-row').count()).toBeLessThan(both);
-    const rows = await table.locator('tr.ant-table-row').allInnerTexts();
-    expect(rows.length).toBeGreaterThan(0);
+    const rows = await narrowToZezhou(c, table);
     expect(rows.every((r) => r.includes('泽州县'))).toBe(true);
     await shot(c, 'consolidation-city-exhibition-batches-zezhou');
     await table.locator('tr.ant-table-row').first().getByRole('button', { name: '公示名单' }).click();

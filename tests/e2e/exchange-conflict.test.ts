@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, loadDemoLedger, newPage, saveDownload, setupOffice, shot, startApp, type App } from './harness.js';
+import { loadDemoLedger, saveDownload, setupOffice, shot, sideBySide, startApp, verifyPackage, type App } from './harness.js';
 
 const files = mkdtempSync(join(tmpdir(), 'ledger-conflict-e2e-'));
 const PASSPHRASE = '泽州外勤2026';
@@ -31,23 +31,13 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
   const edited: string[] = [];
 
   beforeAll(async () => {
-    [office, laptop] = await Promise.all([startApp(), startApp()]);
-    browser = await launchBrowser();
-    const pa = await newPage(browser);
-    const pb = await newPage(browser);
-    a = pa.page;
-    b = pb.page;
-    for (const p of [pa, pb]) p.page.on('pageerror', (e) => problems.push(e.message));
+    ({ apps: [office, laptop], pages: [a, b], browser } = await sideBySide([{}, {}], problems));
   });
   afterAll(async () => {
     await browser?.close();
     await Promise.all([office?.stop(), laptop?.stop()]);
   });
 
-  const loadPackage = async (page: Page, file: string) => {
-    await page.locator('input[type=file]').setInputFiles(file);
-    await page.getByRole('button', { name: '校验', exact: true }).click();
-  };
   /** Opens an enterprise's detail page by name from the list (searching it). */
   const openEnterprise = async (page: Page, app: App, name: string) => {
     await page.goto(`${app.url}#/enterprises`);
@@ -102,7 +92,7 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
     await b.getByRole('heading', { name: '装入数据包' }).waitFor();
 
     // Without the passphrase the signature and hashes still verify; the dry run asks for it.
-    await loadPackage(b, checkout);
+    await verifyPackage(b, checkout);
     const card = b.getByTestId('verify-card');
     await card.waitFor();
     await expect(card.innerText()).resolves.toContain('已加密');
@@ -129,7 +119,7 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
     // The right passphrase.
     await b.goto(`${laptop.url}#/exchange/import`);
     await b.getByLabel('解密口令').fill(PASSPHRASE);
-    await loadPackage(b, checkout);
+    await verifyPackage(b, checkout);
     await b.getByTestId('verify-card').waitFor();
     await b.getByTestId('pin-alert').getByText('已与对方核对，指纹一致，信任此密钥').click();
     await b.getByRole('button', { name: '试导入（不写入）' }).click();
@@ -164,7 +154,7 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
   it('office: the dry run shows both conflicts side by side; all → laptop, then one kept; applied', async () => {
     await a.goto(`${office.url}#/exchange/import`);
     await a.getByRole('heading', { name: '装入数据包' }).waitFor();
-    await loadPackage(a, checkin);
+    await verifyPackage(a, checkin);
     await a.getByTestId('verify-card').waitFor();
     await a.getByTestId('pin-alert').getByText('已与对方核对，指纹一致，信任此密钥').click();
     await a.getByRole('button', { name: '试导入（不写入）' }).click();

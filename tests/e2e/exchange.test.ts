@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, loadDemoLedger, newPage, saveDownload, setupOffice, shot, startApp, type App } from './harness.js';
+import { loadDemoLedger, saveDownload, setupOffice, shot, sideBySide, startApp, verifyPackage, type App } from './harness.js';
 
 const PERIOD = String(new Date().getFullYear() - 1);
 const files = mkdtempSync(join(tmpdir(), 'ledger-cxpkg-e2e-'));
@@ -24,13 +24,7 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
   let returnFile = '';
 
   beforeAll(async () => {
-    [county, city] = await Promise.all([startApp(), startApp()]);
-    browser = await launchBrowser();
-    const pa = await newPage(browser);
-    const pb = await newPage(browser);
-    a = pa.page;
-    b = pb.page;
-    for (const p of [pa, pb]) p.page.on('pageerror', (e) => problems.push(e.message));
+    ({ apps: [county, city], pages: [a, b], browser } = await sideBySide([{}, {}], problems));
   });
   afterAll(async () => {
     await browser?.close();
@@ -40,8 +34,7 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
 
   const download = (page: Page, click: () => Promise<void>, name: string) => saveDownload(page, click, join(files, name));
   const loadPackage = async (page: Page, file: string) => {
-    await page.locator('input[type=file]').setInputFiles(file);
-    await page.getByRole('button', { name: '校验', exact: true }).click();
+    await verifyPackage(page, file);
     await page.getByTestId('verify-card').waitFor();
   };
 

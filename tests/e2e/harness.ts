@@ -71,6 +71,27 @@ export async function newPage(browser: Browser): Promise<{ page: Page; problems:
   return { page, problems };
 }
 
+/**
+ * Apps side by side (a county and its city, an office and its field laptop), one browser page each, every page's
+ * uncaught errors gathered in `problems`.
+ */
+export async function sideBySide<T extends Array<{ dataDir?: string }>>(
+  specs: [...T],
+  problems: string[],
+): Promise<{ apps: { [K in keyof T]: App }; pages: { [K in keyof T]: Page }; browser: Browser }> {
+  const apps = await Promise.all(specs.map((s) => startApp(s)));
+  const browser = await launchBrowser();
+  const pages = (await Promise.all(specs.map(() => newPage(browser)))).map((p) => p.page);
+  for (const p of pages) p.on('pageerror', (e) => problems.push(e.message));
+  return { apps: apps as { [K in keyof T]: App }, pages: pages as { [K in keyof T]: Page }, browser };
+}
+
+/** Picks an exchange package on the 数据交换 page and asks for its check (校验). */
+export async function verifyPackage(page: Page, file: string): Promise<void> {
+  await page.locator('input[type=file]').setInputFiles(file);
+  await page.getByRole('button', { name: '校验', exact: true }).click();
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.waitForTimeout(150);

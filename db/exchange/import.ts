@@ -1,15 +1,15 @@
 // Import: open and check the package (signature, pinned key, addressing, replay), then read it in ONE
 // transaction: tombstones, every table in order, attachments, comments. A dry run is the same pass rolled back,
 // so it reports exactly what an apply would do (including references and unique keys); an apply commits it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../context.js';
 import { requireRole } from '../context.js';
 import type { ProgressFn } from '../op.js';
-import { isoTimestamp } from '../clock.js';
+import { isoDate, isoTimestamp } from '../clock.js';
 import { audit } from '../audit/audit.js';
 import { searchText } from '../enterprises/queries.js';
 import { AppError } from '../result.js';
@@ -20,6 +20,8 @@ import { KIND_LABEL, keyFor, openPackage, partLines, streamLines, streamPart, ty
 import { periodInfo, PERIOD_RE } from './period.js';
 import { fieldLabel } from './labels.js';
 import { checkRelation, requireOffice, type OfficeRef } from './relations.js';
+import { GID_RE, MAX_VERSION, labelOf, recordChecker } from './records.js';
+import { ownership } from './ownership.js';
 
 export const importOptions = z.object({
   /** true or the fingerprint itself: a person compared the sender's fingerprint and trusts it. */
@@ -111,16 +113,16 @@ export interface ImportResult {
 }
 
 export const LIST_CAP = 200;
+const shortText = (max: number) => z.string().max(max, `不能超过 ${max} 个字符`);
+/** 出错说明 as they travel in checks.json: the form's bounds (a check id, where, and the explanation typed). */
+const explanationList = z.array(z.object({
+  id: shortText(200), message: shortText(2000), explanation: shortText(2000), table: shortText(64), gid: shortText(64), field: shortText(64),
+})).max(100_000);
+const returnComment = z.object({ table: shortText(64), gid: shortText(64), comment: shortText(2000) });
 /** Enterprise columns not compared when merging: the gid, what is derived from the name, and bookkeeping. */
 const NOT_MASTER = new Set(['gid', 'search_text', 'name_initials', 'name_pinyin', 'created_at', 'created_by', 'updated_at', 'updated_by']);
 class DryRun extends Error {}
 
-const LABEL_KEYS = ['name', 'title', 'claim_no', 'code', 'cert_no', 'batch_no', 'doc_no', 'invoice_no', 'file_name', 'person_name'];
-const labelOf = (o: Record<string, unknown>): string => {
-  for (const k of LABEL_KEYS) if (typeof o[k] === 'string' && o[k]) return o[k] as string;
-  if (typeof o.year === 'number') return String(o.year);
-  return String(o.gid);
-};
 
 interface Checked {
   pkg: OpenPackage;
@@ -194,7 +196,13 @@ interface Fixup {
 }
 
 /** The transaction body shared by dry run and apply; it pauses (yields) every CHUNK_ROWS records. */
-function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, mode: 'dry' | 'apply', progress: ProgressFn, fileName: string | null): Steps<ImportResult> {
+/** An attachment file written under a temporary name inside the transaction, renamed once it commits. */
+interface Staged {
+  tmp: string;
+  final: string;
+}
+
+function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, mode: 'dry' | 'apply', progress: ProgressFn, fileName: string | null, staged: Staged[]): Steps<ImportResult> {
   const db = ctx.db;
   const { pkg, me } = c;
   const m = pkg.manifest;
@@ -207,6 +215,10 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
   const warnings: string[] = [];
   const fixups: Fixup[] = [];
   let maxV = 0;
+  /** Rules of an office above the sender that were missing here, kept as read-only copies. */
+  let references = 0;
+  /** The files the package's 申请材料 records name. */
+  const namedShas = new Set<string>();
   let done = 0;
   const total = Object.entries(m.tables).filter(([t]) => !t.startsWith('_')).reduce((a, [, n]) => a + n, 0);
   const summary = (t: string) => summaries.get(t) ?? (summaries.set(t, emptySummary(t)), summaries.get(t)!);
@@ -245,6 +257,25 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
     return n;
   };
 
+  const own = ownership(m.kind, m.sender, me);
+  const today = isoDate(ctx.clock.now());
+  const notOwner = (table: string, rec: Record<string, unknown>, origin: string, what: string) =>
+    new AppError('NOT_OWNER', `交换包中${TABLE_BY_NAME.get(table)?.label ?? table}「${labelOf(rec)}」属于 ${officeName(origin)}（${origin}），${m.sender.name}（${sender}）无权${what}。未写入任何数据。`, {
+      table, gid: typeof rec.gid === 'string' ? rec.gid : null, origin,
+    });
+  for (const p of m.parts) {
+    if (p.path.startsWith('attachments/') && !/^attachments\/[0-9a-f]{64}$/.test(p.path)) {
+      throw new AppError('BAD_PACKAGE', `交换包无效：附件文件名「${p.path.slice(0, 80)}」不是 64 位小写十六进制的 SHA-256。未写入任何数据。`, { part: p.path });
+    }
+    if (!p.table) continue;
+    if (p.table !== '_tombstones' && p.table !== '_returns' && !TABLE_BY_NAME.has(p.table)) {
+      throw new AppError('UNKNOWN_TABLE', `交换包中有本程序不认识的数据表「${p.table.slice(0, 64)}」（文件「${p.path.slice(0, 80)}」），请升级程序后再导入。未写入任何数据。`, { part: p.path });
+    }
+    if (own.tables && TABLE_BY_NAME.has(p.table) && (p.records ?? 0) > 0 && !own.tables(p.table)) {
+      throw new AppError('NOT_OWNER', `${KIND_LABEL[m.kind]}包不能携带「${TABLE_BY_NAME.get(p.table)!.label}」（文件「${p.path}」）。未写入任何数据。`, { part: p.path });
+    }
+  }
+
   db.prepare('UPDATE exchange_clock SET suppress = 1 WHERE id = 1').run();
 
   // Deletions first (children before parents), so a claim's re-numbered items do not collide with the old ones.
@@ -257,9 +288,17 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
     let k = 0;
     for (const t of tombs) {
       if (++k % CHUNK_ROWS === 0) yield;
-      const s = shapes.get(t.table);
-      if (!s || typeof t.gid !== 'string') throw new AppError('BAD_PACKAGE', `交换包无效：删除记录中的表「${t.table}」不认识。未写入任何数据。`);
-      maxV = Math.max(maxV, Number(t._v) || 0);
+      const s = typeof t.table === 'string' ? shapes.get(t.table) : undefined;
+      if (!s) throw new AppError('BAD_PACKAGE', `交换包无效：删除记录中的表「${String(t.table).slice(0, 64)}」不认识。未写入任何数据。`, { part: tombPart.path });
+      if (typeof t.gid !== 'string' || !GID_RE.test(t.gid)) throw new AppError('BAD_RECORD', `交换包文件「${tombPart.path}」中删除${s.spec.label}的记录编号（gid）格式不对。未写入任何数据。`, { part: tombPart.path, table: t.table });
+      if (typeof t._v !== 'number' || !Number.isSafeInteger(t._v) || t._v < 1 || t._v > MAX_VERSION) {
+        throw new AppError('BAD_RECORD', `交换包文件「${tombPart.path}」中删除${s.spec.label}（${t.gid}）的版本不是 1～${MAX_VERSION} 的整数。未写入任何数据。`, { part: tombPart.path, table: t.table, gid: t.gid });
+      }
+      if (t._origin !== undefined && t._origin !== null && (typeof t._origin !== 'string' || !/^\d{6}$/.test(t._origin))) {
+        throw new AppError('BAD_RECORD', `交换包文件「${tombPart.path}」中删除${s.spec.label}（${t.gid}）的来源单位不是 6 位行政区划代码。未写入任何数据。`, { part: tombPart.path, table: t.table, gid: t.gid });
+      }
+      if (own.tables && !own.tables(t.table)) throw new AppError('NOT_OWNER', `${KIND_LABEL[m.kind]}包不能删除「${s.spec.label}」。未写入任何数据。`, { part: tombPart.path });
+      maxV = Math.max(maxV, t._v);
       const local = db.prepare(`${s.selectSql} WHERE t.gid = ?`).get(t.gid) as Record<string, unknown> | undefined;
       // A merged enterprise stays: other offices' records point at the entry (deleting it would lose them), and an
       // office dropping its own copy (an alias) leaves the entry the others registered. Neither travels on.
@@ -268,6 +307,9 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
         warnings.push(`${officeName(t._origin ?? sender)}删除了企业「${entry ? labelOf(entry) : t.gid}」，但该企业已与其他单位报来的同一企业合并，仍有记录引用，本台账保留`);
         continue;
       }
+      // Only the owner deletes: the record here (or, when unknown here, the tombstone's own claim) must be the sender's or below.
+      const delOrigin = local ? ((local._origin as string | null) ?? me.office_code) : (t._origin ?? sender);
+      if (!own.writable(delOrigin)) throw notOwner(t.table, local ?? { gid: t.gid }, delOrigin, '删除');
       db.prepare('INSERT OR REPLACE INTO exchange_tombstone(gid, table_name, origin_office, version) VALUES (?, ?, ?, ?)').run(t.gid, t.table, t._origin ?? null, Number(t._v) || 0);
       if (!local) continue;
       const lh = contentHash(contentJson(s, local));
@@ -301,6 +343,7 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
     const keep = db.prepare(`UPDATE ${spec.name} SET row_version = ? WHERE id = ?`);
     const known = new Set([...s.columns, '_base', '_origin', '_v']);
     const enterpriseRefs = [...s.refs.values()].filter((r) => r.table === 'enterprise').map((r) => r.column);
+    const check = recordChecker(db, s, { part: part.path, sender: m.sender, today });
 
     /** Package values → row values: gids of references become local ids (forward ones fixed up at the end). */
     const toRow = (rec: Record<string, unknown>, id: number | null): Record<string, unknown> => {
@@ -336,8 +379,9 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         if (/UNIQUE/.test(msg)) throw new AppError('KEY_CLASH', `${spec.label}「${labelOf(rec)}」与本台账中另一条记录的唯一编号冲突（${msg}），无法导入。未写入任何数据。`, { table: spec.name, gid: rec.gid });
-        if (/FOREIGN KEY|CHECK|NOT NULL/.test(msg)) throw new AppError('BAD_RECORD', `${spec.label}「${labelOf(rec)}」不符合本台账的数据约束（${msg}）。未写入任何数据。`, { table: spec.name, gid: rec.gid });
-        throw e;
+        // Every field was checked before; what SQLite still refuses (a cross-field CHECK, a type) is the record's fault,
+        // never an internal error.
+        throw new AppError('BAD_RECORD', `交换包文件「${part.path}」中${spec.label}「${labelOf(rec)}」不符合本台账的数据约束（${msg.slice(0, 200)}）。未写入任何数据。`, { part: part.path, table: spec.name, gid: rec.gid });
       }
     };
 
@@ -413,9 +457,10 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
       for (const k of Object.keys(rec)) {
         if (!known.has(k)) throw new AppError('UNKNOWN_FIELD', `${spec.label}中有本程序不认识的字段「${k}」（发送方程序版本更新），请升级程序后再导入。未写入任何数据。`, { table: spec.name, field: k });
       }
-      const gid = rec.gid;
-      const v = rec._v;
-      if (typeof gid !== 'string' || gid.length < 8 || typeof v !== 'number' || !Number.isInteger(v)) throw new AppError('BAD_PACKAGE', `交换包无效：${spec.label}中有缺少 gid 或版本的记录。未写入任何数据。`);
+      check.meta(rec);
+      const gid = rec.gid as string;
+      const v = rec._v as number;
+      const origin = rec._origin as string;
       maxV = Math.max(maxV, v);
       // A merged enterprise's other gid is read as the surviving one: the record then resolves, and its content
       // hash is the one this ledger computes for it (so an unchanged record stays unchanged).
@@ -423,10 +468,39 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
         const to = typeof rec[col] === 'string' ? aliases.get(rec[col] as string) : undefined;
         if (to) rec[col] = to;
       }
-      const content = contentJson(s, rec);
-      const h = contentHash(content);
+      let content = contentJson(s, rec);
+      let h = contentHash(content);
       const ref = { gid, label: labelOf(rec) };
       const mine = local.get(gid) as Record<string, unknown> | undefined;
+      // Another office's record (or the rules of an office above) arrives unchanged, or as a reference copy the
+      // receiver lacks; it is never created or changed by this sender.
+      if (!own.writable(origin)) {
+        if (mine && (origin === SHIPPED_ORIGIN || contentHash(contentJson(s, mine)) === h)) {
+          note(spec.name, 'unchanged', ref);
+          return;
+        }
+        if (mine || !own.referenceCopy(origin, spec.name)) throw notOwner(spec.name, rec, origin, mine ? '修改' : '新建');
+        references++;
+      }
+      if (mine) {
+        const mineOrigin = (mine._origin as string | null) ?? me.office_code;
+        if (mineOrigin !== origin && !(spec.name === 'enterprise' && mergedIds.has(mine._id as number))) {
+          // The record here belongs to another office (a claimed _base does not make it the sender's).
+          if (!own.writable(mineOrigin)) {
+            if (contentHash(contentJson(s, mine)) === h) {
+              note(spec.name, 'unchanged', ref);
+              return;
+            }
+            throw notOwner(spec.name, mine, mineOrigin, '修改');
+          }
+          throw new AppError('NOT_OWNER', `交换包中${spec.label}「${labelOf(rec)}」在本台账属于 ${officeName(mineOrigin)}（${mineOrigin}），包中却标为 ${officeName(origin)}（${origin}）：记录的来源单位不能改变。未写入任何数据。`, { table: spec.name, gid, origin });
+        }
+      }
+      check.full(rec);
+      if (spec.name === 'exhibition_attachment') namedShas.add(rec.sha256 as string);
+      // The checks normalise codes as the forms do (full-width, lower case): the content is what they leave.
+      content = contentJson(s, rec);
+      h = contentHash(content);
       if (spec.name === 'enterprise' && mergeEnterprise(rec, mine, h, v, ref)) return;
       if (!mine) {
         const before = fixups.length;
@@ -495,32 +569,49 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
     db.prepare(`UPDATE ${f.table} SET ${f.column} = ? WHERE id = ?`).run(rid, f.id);
   }
 
-  // Attachment bytes: named by their SHA-256, which is checked again here.
+  // Attachment bytes: named by their SHA-256 (checked above to be exactly that), which the bytes must hash to. Files
+  // are staged under a temporary name and take their own only after the transaction commits (see importSteps), so a
+  // refused or failed import leaves nothing in the attachments folder.
+  const carried = new Set<string>();
   for (const p of m.parts.filter((x) => x.path.startsWith('attachments/'))) {
     const sha = p.path.slice('attachments/'.length);
     const chunks: Uint8Array[] = [];
     streamPart(pkg, p, key, (b) => chunks.push(b));
     const bytes = Buffer.concat(chunks);
-    if (createHash('sha256').update(bytes).digest('hex') !== sha) throw new AppError('HASH_MISMATCH', `交换包被改动或损坏：附件 ${sha} 的内容与名称不符。未写入任何数据。`);
+    if (createHash('sha256').update(bytes).digest('hex') !== sha) throw new AppError('HASH_MISMATCH', `交换包被改动或损坏：附件 ${sha} 的内容与名称不符。未写入任何数据。`, { part: p.path });
+    carried.add(sha);
     if (mode === 'apply') {
       if (ctx.dataDir) {
         const dir = join(ctx.dataDir, 'attachments');
-        mkdirSync(dir, { recursive: true });
-        if (!existsSync(join(dir, sha))) writeFileSync(join(dir, sha), bytes);
+        if (!existsSync(join(dir, sha))) {
+          mkdirSync(dir, { recursive: true });
+          const tmp = join(dir, `.incoming-${randomBytes(8).toString('hex')}`);
+          staged.push({ tmp, final: join(dir, sha) });
+          writeFileSync(tmp, bytes);
+        }
       } else db.prepare('INSERT OR IGNORE INTO exhibition_blob(sha256, data) VALUES (?, ?)').run(sha, bytes);
     }
     yield; // one attachment can be megabytes
   }
+  const inBlob = db.prepare('SELECT 1 FROM exhibition_blob WHERE sha256 = ?').pluck();
+  let lacking = 0;
+  for (const sha of namedShas) {
+    if (!carried.has(sha) && !inBlob.get(sha) && !(ctx.dataDir && existsSync(join(ctx.dataDir, 'attachments', sha)))) lacking++;
+  }
+  if (lacking) warnings.push(`有 ${lacking} 份申请材料的文件不在包中，也不在本台账中：相应申请的材料需向报送单位索取`);
 
   const explanations: ImportResult['explanations'] = [];
   const checksPart = m.parts.find((p) => p.path === 'checks.json');
   if (checksPart) {
-    const list = jsonPart(pkg, checksPart, key) as ImportResult['explanations'];
-    if (!Array.isArray(list)) throw new AppError('BAD_PACKAGE', '交换包无效：checks.json 格式不对');
+    const parsed = explanationList.safeParse(jsonPart(pkg, checksPart, key));
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new AppError('BAD_PACKAGE', `交换包无效：出错说明（checks.json）第 ${Number(i.path[0] ?? 0) + 1} 条的「${String(i.path[1] ?? '')}」${i.message}。未写入任何数据。`, { part: checksPart.path });
+    }
     const ins = db.prepare(`INSERT INTO exchange_explanation(package_id, office_code, period, check_id, table_name, gid, field, message, explanation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const e of list) {
-      explanations.push({ id: String(e.id), message: String(e.message), explanation: String(e.explanation), table: String(e.table), gid: String(e.gid), field: String(e.field) });
-      ins.run(m.package_id, sender, m.period, String(e.id), String(e.table), String(e.gid), String(e.field), String(e.message), String(e.explanation), now);
+    for (const e of parsed.data) {
+      explanations.push(e);
+      ins.run(m.package_id, sender, m.period, e.id, e.table, e.gid, e.field, e.message, e.explanation, now);
     }
   }
   const comments: ImportResult['comments'] = [];
@@ -528,8 +619,9 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
   if (returnsPart) {
     const ins = db.prepare(`INSERT INTO exchange_comment(package_id, direction, office_code, period, table_name, gid, comment, created_at) VALUES (?, 'in', ?, ?, ?, ?, ?, ?)`);
     for (const line of partLines(pkg, returnsPart, key)) {
-      const r = parseLine(line, returnsPart);
-      const cm = { table: String(r.table ?? ''), gid: String(r.gid ?? ''), comment: String(r.comment ?? '') };
+      const r = returnComment.safeParse(parseLine(line, returnsPart));
+      if (!r.success) throw new AppError('BAD_PACKAGE', `交换包无效：退回意见（${returnsPart.path}）中有一条的「${String(r.error.issues[0]!.path[0] ?? '')}」${r.error.issues[0]!.message}。未写入任何数据。`, { part: returnsPart.path });
+      const cm = r.data;
       comments.push(cm);
       ins.run(m.package_id, sender, m.period, cm.table, cm.gid, cm.comment, now);
     }
@@ -537,6 +629,7 @@ function* readAndWrite(ctx: Ctx, c: Checked, o: z.output<typeof importOptions>, 
   const receiptPart = m.parts.find((p) => p.path === 'receipt.json');
   if (receiptPart) jsonPart(pkg, receiptPart, key);
 
+  if (references) warnings.push(`包中有 ${references} 条上级下发的规则本台账尚未收到，已作为只读副本保存（以上级正式下发的为准）`);
   const unresolved = conflicts.filter((x) => !x.choice);
   if (mode === 'apply' && unresolved.length) {
     throw new AppError('CONFLICTS_UNRESOLVED', `有 ${unresolved.length} 条记录在两端都被修改过（如 ${unresolved[0]!.table_label}「${unresolved[0]!.label}」），请逐条或统一选择保留本单位的（mine）还是对方的（theirs）。未写入任何数据。`, unresolved.slice(0, 1000));
@@ -629,11 +722,16 @@ export function* importSteps(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw:
     }
     if (KIND_LABEL[pkg.manifest.kind] && pkg.manifest.kind === 'backup') requireRole(ctx.actor, 'admin', '导入完整备份包');
     if (pkg.manifest.kind === 'rules') requireRole(ctx.actor, 'admin', '导入下发规则包');
+    const staged: Staged[] = [];
     try {
-      return yield* inTransaction(ctx.db, readAndWrite(ctx, c, o, mode, raw.onProgress ?? (() => {}), raw.fileName ?? null));
+      const result = yield* inTransaction(ctx.db, readAndWrite(ctx, c, o, mode, raw.onProgress ?? (() => {}), raw.fileName ?? null, staged));
+      for (const f of staged.splice(0)) renameSync(f.tmp, f.final);
+      return result;
     } catch (e) {
       if (e instanceof DryRun) return (e as DryRun & { result: ImportResult }).result;
       throw e;
+    } finally {
+      for (const f of staged) rmSync(f.tmp, { force: true });
     }
   } finally {
     pkg.close();

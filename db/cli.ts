@@ -33,6 +33,7 @@ import { importPackage, verifyPackage } from './exchange/import.js';
 import { consolidateFiles, packagesInFolder } from './exchange/consolidate.js';
 import { submissions } from './exchange/status.js';
 import { KIND_LABEL } from './exchange/package.js';
+import { keyStanding, retrustPeer } from './exchange/trust.js';
 
 /** Exit codes: 0 done; 1 a check found a problem (verify-audit) or an internal error; 2 refused (bad input). */
 export const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
@@ -633,9 +634,31 @@ const COMMANDS: Record<string, Command> = {
             `交换包校验通过：${file}`,
             `类型：${KIND_LABEL[m.kind]}  报送期：${m.period ?? '—'}  第 ${m.sequence} 号  生成于 ${m.created_at}`,
             `发送：${m.sender.name}（${m.sender.office_code}）  接收：${m.receiver.name ?? ''}（${m.receiver.office_code}）`,
-            `签名人指纹：${r.fingerprint}${r.pinned ? '（已信任）' : '（尚未信任：核对无误后导入时加 --pin）'}`,
+            `签名人指纹：${r.fingerprint}${keyStanding(r.key)}`,
             `格式版本 ${m.format_version}，程序 ${m.app.version}，数据版本 ${m.schema_version}${m.encryption ? '，AES-256-GCM 加密' : ''}`,
             ...r.parts.map((p) => `  OK ${p.sha256.slice(0, 16)}…  ${p.path}`),
+          ],
+        };
+      });
+    },
+  },
+
+  'retrust-key': {
+    usage: 'retrust-key FILE.cxpkg --fingerprint 新指纹 --reason 原因 [--keep-old]',
+    summary: '密钥更换后重新信任（管理员）：信任签发此交换包的新密钥，停用并保留旧密钥（--keep-old：本单位另一台外勤笔记本，保留原有密钥）',
+    flags: ['keep-old'],
+    values: ['fingerprint', 'reason'],
+    positional: ['交换包文件'],
+    async run({ dataDir, args, actor }) {
+      const { file } = inputFile(args.positional[0]!);
+      return withHost(dataDir, {}, (host) => {
+        requireInitialized(host);
+        const r = retrustPeer(ctxOf(host, actor), file, { fingerprint: args.values.get('fingerprint') ?? '', reason: args.values.get('reason') ?? '', keep_old: args.flags.has('keep-old') });
+        return {
+          data: r,
+          lines: [
+            `已信任 ${r.peer.name}（${r.peer.office_code}）的新密钥：${r.peer.fingerprint}`,
+            ...r.retired.map((p) => `已停用旧密钥：${p.fingerprint}（保留记录）`),
           ],
         };
       });

@@ -11,6 +11,7 @@ import { importSteps, verifyPackage, type ImportOptions } from './import.js';
 import { consolidateSteps } from './consolidate.js';
 import { runPaced } from '../steps.js';
 import { listPeers, officeKey, unpinPeer } from './keys.js';
+import { retrustPeer, type RetrustInput } from './trust.js';
 import { commentsAndExplanations, markReviewed, ownStatus, packageLog, submissions } from './status.js';
 import { KIND_LABEL } from './package.js';
 import { originOffices, summaryByOffice, summaryExcel } from './summary.js';
@@ -47,6 +48,11 @@ export const exchangeOperations = {
   'exchange:key': op({ access: 'clerk', run: (ctx) => ({ fingerprint: officeKey(ctx).fingerprint }) }),
   'exchange:peers': op({ access: 'reviewer', run: (ctx) => listPeers(ctx.db) }),
   'exchange:unpin': op({ access: 'admin', run: (ctx, i: { id: number }) => unpinPeer(ctx, parseInput(z.object({ id: z.number().int().positive() }), i).id) }),
+  /** After a key change (KEY_CHANGED): pins the key that signed this package, retiring the old one, with a reason. */
+  'exchange:peer:retrust': op({
+    access: 'admin',
+    run: (ctx, i: PackageFile & RetrustInput) => withTemp((dir) => retrustPeer(ctx, toTemp(dir, i), i)),
+  }),
   /** Own status for a period and the 审核公式 results. */
   'exchange:checks': op({ access: 'clerk', run: (ctx, i: { period: string }) => ownStatus(ctx, i) }),
   'exchange:review': op({ access: 'reviewer', run: (ctx, i: { period: string; explanations?: Record<string, string> }) => markReviewed(ctx, i) }),

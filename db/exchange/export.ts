@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Ctx } from '../context.js';
-import { requireRole } from '../context.js';
+import { hasRole, requireRole, type Role } from '../context.js';
 import { isoTimestamp } from '../clock.js';
 import { uuidv7 } from '../ids.js';
 import { audit } from '../audit/audit.js';
@@ -44,6 +44,10 @@ export interface ExportResult {
 }
 
 const LABELS = { kind: '类型', to: '接收单位', period: '报送期', passphrase: '口令', explanations: '出错说明', comments: '退回意见' };
+
+/** The rows of `table` a selection holds: the whole table (bar shipped rows) or the single rows in temp.x_sel. */
+const selected = (full: Set<string>, table: string) =>
+  full.has(table) ? `t.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${table}')`;
 
 /**
  * The rows a kind carries: whole tables (returned; every row but shipped ones) and single rows in temp.x_sel,
@@ -92,7 +96,7 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
         const targets = r.table ? [[r.table, null] as const] : Object.entries(r.byKind!.tables).map(([k, tb]) => [tb, k] as const);
         for (const [tb, k] of targets) {
           if (full.has(tb)) continue;
-          const from = full.has(s.spec.name) ? `t.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${s.spec.name}')`;
+          const from = selected(full, s.spec.name);
           added += db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${tb}', t.${r.column} FROM ${s.spec.name} t
             JOIN ${tb} p ON p.id = t.${r.column}
             WHERE ${from} AND p.origin_office IS NOT '${SHIPPED_ORIGIN}'
@@ -103,6 +107,30 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
     if (added === 0) break;
   }
   return full;
+}
+
+/**
+ * 谁可以导出什么 (docs/exchange-format.md): the lowest role for each kind. Records travel as stored, 身份证号 in
+ * clear: a package carries records back, and a masked number would overwrite the real one at the receiver. So
+ * where the role that sees numbers masked (录入员) may export at all, it is refused a package holding any.
+ */
+export const EXPORT_ROLE: Record<Kind, Role> = {
+  report: 'reviewer', receipt: 'reviewer', return: 'reviewer', checkout: 'reviewer', checkin: 'clerk', rules: 'admin', backup: 'admin',
+};
+/** Columns of 身份证号 (trainee, certificate): shown whole only to 审核人 and 管理员 (training/service.ts presentTrainee). */
+const ID_NUMBER_COLUMN = 'id_no';
+
+/** Refuses an actor who may not see 身份证号 a package that would carry some, naming the tables and counts. */
+function refuseIdNumbers(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): void {
+  if (hasRole(ctx.actor, 'reviewer')) return;
+  const full = select(ctx, kind, i);
+  const shapes = tableShapes(ctx.db);
+  const held = TABLES.filter((t) => shapes.get(t.name)!.columns.includes(ID_NUMBER_COLUMN))
+    .map((t) => ({ table: t.name, label: t.label, count: ctx.db.prepare(`SELECT count(*) FROM ${t.name} t WHERE ${selected(full, t.name)}`).pluck().get() as number }))
+    .filter((x) => x.count > 0);
+  if (held.length) {
+    throw new AppError('FORBIDDEN', `此${KIND_LABEL[kind]}包含有${held.map((x) => `${x.label} ${x.count} 条`).join('、')}的身份证号；录入员只能看到部分号码，不能导出带完整身份证号的交换包，请审核人或管理员导出。未生成任何文件。`, held);
+  }
 }
 
 function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
@@ -117,7 +145,7 @@ function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
 export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportResult {
   const i = parseInput(exportInput, raw, LABELS);
   const kind = i.kind;
-  requireRole(ctx.actor, kind === 'rules' || kind === 'backup' ? 'admin' : kind === 'report' || kind === 'receipt' || kind === 'return' ? 'reviewer' : 'clerk', `导出${KIND_LABEL[kind]}包`);
+  requireRole(ctx.actor, EXPORT_ROLE[kind], `导出${KIND_LABEL[kind]}包`);
   const office = requireOffice(ctx.db);
   const me: OfficeRef = { office_code: office.region_code, level: office.level, name: office.name };
   const to = i.to === me.office_code ? me : officeRefFor(ctx.db, i.to);
@@ -146,6 +174,8 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
     }
   }
 
+  // Before the key is made on first use (a write) and before any file exists.
+  refuseIdNumbers(ctx, kind, i);
   const key = officeKey(ctx);
   const tmp = `${file}.partial`;
   const w = new PackageWriter(tmp, i.passphrase ?? null);
@@ -160,7 +190,7 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
         const shas = new Set<string>();
         for (const spec of TABLES) {
           const s = shapes.get(spec.name)!;
-          const where = full.has(spec.name) ? `t.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `t.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${spec.name}')`;
+          const where = selected(full, spec.name);
           const n = ctx.db.prepare(`SELECT count(*) FROM ${spec.name} t WHERE ${where}`).pluck().get() as number;
           if (n === 0) continue;
           const part = w.part(`data/${spec.name}.ndjson`, { table: spec.name });

@@ -22,6 +22,7 @@ import { fieldLabel } from './labels.js';
 import { checkRelation, requireOffice, type OfficeRef } from './relations.js';
 import { GID_RE, MAX_VERSION, labelOf, recordChecker } from './records.js';
 import { ownership } from './ownership.js';
+import { keyTrust, untrustedKey, type KeyTrust } from './trust.js';
 
 export const importOptions = z.object({
   /** true or the fingerprint itself: a person compared the sender's fingerprint and trusts it. */
@@ -152,20 +153,11 @@ function checkHeader(ctx: Ctx, pkg: OpenPackage, o: z.output<typeof importOption
   if (o.period && m.period !== o.period) {
     throw new AppError('WRONG_PERIOD', `此${label}包的报送期是 ${m.period ?? '（无）'}，不是所选的 ${o.period}。未写入任何数据。`, { period: m.period });
   }
-  // Pinned keys: one per other office; several for ledgers of this same office (field laptops).
-  const pins = ctx.db.prepare('SELECT fingerprint FROM exchange_peer WHERE office_code = ?').pluck().all(m.sender.office_code) as string[];
-  let pinNeeded = false;
-  if (!pins.includes(pkg.fingerprint)) {
-    if (m.sender.office_code !== me.office_code && pins.length) {
-      throw new AppError('KEY_CHANGED', `${m.sender.name}（${m.sender.office_code}）的签名密钥与已信任的不同（包内指纹 ${pkg.fingerprint}，已信任 ${pins[0]}）：可能是伪造的包，已拒绝。若对方确实更换了密钥，请管理员先移除旧密钥。未写入任何数据。`, { fingerprint: pkg.fingerprint, pinned: pins[0] });
-    }
-    if (o.pin === true || o.pin === pkg.fingerprint) pinNeeded = true;
-    else {
-      throw new AppError('NEEDS_PIN', `首次收到 ${m.sender.name}（${m.sender.office_code}）的交换包：请与对方核对密钥指纹 ${pkg.fingerprint} 后确认信任`, {
-        fingerprint: pkg.fingerprint, sender: m.sender,
-      });
-    }
-  }
+  // Pinned keys (trust.ts): one per other office; ledgers of this office (field laptops) may have several, each
+  // pinned by an administrator. A different key is a key change, refused until an administrator re-trusts it.
+  const untrusted = untrustedKey(ctx, m.sender, pkg.fingerprint, o.pin === true || o.pin === pkg.fingerprint);
+  if (untrusted) throw untrusted;
+  const pinNeeded = keyTrust(ctx.db, m.sender.office_code, pkg.fingerprint).status === 'new';
   const prev = ctx.db.prepare(`SELECT manifest_sha256 FROM exchange_package WHERE direction = 'in' AND package_id = ?`).pluck().get(m.package_id) as string | undefined;
   if (prev !== undefined) {
     if (prev !== pkg.manifestSha256) throw new AppError('DUPLICATE_PACKAGE', `已导入过编号相同（${m.package_id}）但内容不同的交换包，已拒绝。未写入任何数据。`);
@@ -748,6 +740,8 @@ export interface VerifyResult {
   manifest: Manifest;
   fingerprint: string;
   pinned: boolean;
+  /** The key's standing here: a changed or retired key is shown as a loud warning, never as 首次. */
+  key: KeyTrust;
   parts: Array<{ path: string; sha256: string; ok: true }>;
 }
 
@@ -775,8 +769,8 @@ export function verifyPackage(db: Database, file: string, opts: { passphrase?: s
       const key = keyFor(m, opts.passphrase);
       for (const p of m.parts) if (p.records !== undefined) streamLines(pkg, p, key, () => {});
     }
-    const pinned = !!db.prepare('SELECT 1 FROM exchange_peer WHERE office_code = ? AND fingerprint = ?').get(m.sender.office_code, pkg.fingerprint);
-    return { ok: true, manifest: m, fingerprint: pkg.fingerprint, pinned, parts };
+    const key = keyTrust(db, m.sender.office_code, pkg.fingerprint);
+    return { ok: true, manifest: m, fingerprint: pkg.fingerprint, pinned: key.status === 'pinned', key, parts };
   } finally {
     pkg.close();
   }

@@ -65,16 +65,27 @@ export interface Peer {
   fingerprint: string;
   pinned_at: string;
   pinned_by: string;
+  /** The administrator's reason when the key was pinned by a re-trust (key change). */
+  trust_reason: string | null;
+  /** Set when a later key replaced this one: no longer trusted, kept so the packages it signed stay attributable. */
+  retired_at: string | null;
+  retired_by: string | null;
+  retired_reason: string | null;
+  replaced_by: number | null;
 }
 
 export function listPeers(db: Database): Peer[] {
-  return db.prepare('SELECT id, office_code, level, name, fingerprint, pinned_at, pinned_by FROM exchange_peer ORDER BY office_code, id').all() as Peer[];
+  return db.prepare(`SELECT id, office_code, level, name, fingerprint, pinned_at, pinned_by, trust_reason, retired_at, retired_by, retired_reason, replaced_by
+    FROM exchange_peer ORDER BY office_code, retired_at IS NOT NULL, id`).all() as Peer[];
 }
 
 export function unpinPeer(ctx: Ctx, id: number): void {
   const p = ctx.db.prepare('SELECT * FROM exchange_peer WHERE id = ?').get(id) as Peer | undefined;
   if (!p) throw new AppError('NOT_FOUND', `没有编号为 ${id} 的已信任密钥`);
+  if (p.retired_at) throw new AppError('KEY_RETIRED', `${p.name} 的密钥 ${p.fingerprint} 已停用，作为历史记录保留，不能移除`);
   ctx.db.transaction(() => {
+    // The keys it replaced stay retired; they just no longer name a successor.
+    ctx.db.prepare('UPDATE exchange_peer SET replaced_by = NULL WHERE replaced_by = ?').run(id);
     ctx.db.prepare('DELETE FROM exchange_peer WHERE id = ?').run(id);
     audit(ctx, 'exchange.peer.unpin', 'exchange_peer', id, { office_code: p.office_code, fingerprint: p.fingerprint });
   })();

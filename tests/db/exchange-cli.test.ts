@@ -59,4 +59,29 @@ describe('exchange CLI', () => {
     expect(s.stdout).toMatch(/140525\t泽州县\t已上报/);
     expect((await runCli(['--data', city, 'import-package', pkg])).exitCode).toBe(2);
   }, 60_000);
+
+  it('verify-package warns of a changed key; retrust-key pins it and the package imports', async () => {
+    const dir = newDir();
+    const init = (d: string, level: string, region: string, name: string) =>
+      runCli(['--data', d, 'init', '--level', level, '--region', region, '--name', name, '--admin', 'admin', '--password', 'Admin12345']);
+    const [old, fresh, city] = ['old', 'fresh', 'city'].map((n) => join(dir, n)) as [string, string, string];
+    await init(old, 'county', '140525', '泽州县工业和信息化局');
+    await init(fresh, 'county', '140525', '泽州县工业和信息化局');
+    await init(city, 'city', '140500', '晋城市工业和信息化局');
+    const report = async (d: string, f: string) => {
+      expect((await runCli(['--data', d, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', join(dir, f)])).exitCode).toBe(0);
+      return join(dir, f);
+    };
+    expect((await runCli(['--data', city, 'import-package', await report(old, 'a.cxpkg'), '--apply', '--pin'])).exitCode).toBe(0);
+    const b = await report(fresh, 'b.cxpkg');
+    const v = await runCli(['--data', city, 'verify-package', b]);
+    expect(v.stdout).toMatch(/（警告：密钥已更换！已信任的是 ([0-9A-F]{4}-){7}[0-9A-F]{4}（\d{4}-\d{2}-\d{2} 由 cli:\S+ 确认信任）/);
+    expect(JSON.parse((await runCli(['--data', city, 'import-package', b, '--apply', '--pin', '--json'])).stdout).error.code).toBe('KEY_CHANGED');
+    const fp = (JSON.parse((await runCli(['--data', city, 'verify-package', b, '--json'])).stdout) as { fingerprint: string }).fingerprint;
+    const r = await runCli(['--data', city, 'retrust-key', b, '--fingerprint', fp, '--reason', '泽州县更换了办公电脑']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`已信任 泽州县工业和信息化局（140525）的新密钥：${fp}`);
+    expect(r.stdout).toContain('已停用旧密钥');
+    expect((await runCli(['--data', city, 'import-package', b, '--apply'])).stdout).toContain('已导入');
+  }, 60_000);
 });

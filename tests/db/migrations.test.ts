@@ -199,6 +199,22 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.prepare(sql).pluck().all('zjtx_sme')).toEqual([]);
     },
   },
+  11: {
+    before(db) {
+      db.prepare(`INSERT INTO exchange_peer(office_code, level, name, public_key, fingerprint, pinned_at, pinned_by)
+        VALUES ('140500', 'city', '晋城市工业和信息化局', 'pem', 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-0000-1111', '2025-01-01T00:00:00Z', 'admin')`).run();
+    },
+    after(db) {
+      // A pin made before the migration stays trusted (not retired); a retired one can point at its successor.
+      expect(db.prepare('SELECT fingerprint, retired_at, trust_reason FROM exchange_peer').all()).toEqual([
+        { fingerprint: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-0000-1111', retired_at: null, trust_reason: null },
+      ]);
+      db.prepare(`INSERT INTO exchange_peer(office_code, level, name, public_key, fingerprint, pinned_at, pinned_by, trust_reason)
+        VALUES ('140500', 'city', '晋城市工业和信息化局', 'pem2', 'NEW', 't', 'admin', '换机')`).run();
+      db.prepare(`UPDATE exchange_peer SET retired_at = 't', retired_by = 'admin', retired_reason = '换机', replaced_by = 2 WHERE id = 1`).run();
+      expect(() => db.prepare('UPDATE exchange_peer SET replaced_by = 99 WHERE id = 1').run()).toThrow(/FOREIGN KEY/);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

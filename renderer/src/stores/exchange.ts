@@ -15,6 +15,8 @@ export const exchange = {
   key: () => call('exchange:key'),
   peers: () => call('exchange:peers'),
   unpin: (id: number) => call('exchange:unpin', { id }),
+  /** After a key change: trusts the key that signed this package (administrators; audited with the reason). */
+  retrust: (f: PackageFile, i: { fingerprint: string; reason: string; keep_old?: boolean }) => call('exchange:peer:retrust', { ...f, ...i }),
   checks: (period: string) => call('exchange:checks', { period }),
   review: (period: string, explanations: Record<string, string>) => call('exchange:review', { period, explanations }),
   /** Exports a package and saves it (download or native dialog); returns the file name. */

@@ -115,7 +115,9 @@ export function ExportPage() {
   const kinds: Array<{ value: Kind; label: string }> = [
     ...(office?.level !== 'province' ? [{ value: 'report' as const, label: '上报' }] : []),
     ...(office?.level !== 'county' ? [{ value: 'rules' as const, label: '下发规则' }] : []),
-    { value: 'checkout', label: '外勤领出' },
+    // 谁可以导出什么 (docs/exchange-format.md): handing records out is a 审核人's call; a 录入员's 外勤交回 is refused
+    // by the service while it would carry 身份证号.
+    ...(hasRole(role, 'reviewer') ? [{ value: 'checkout' as const, label: '外勤领出' }] : []),
     { value: 'checkin', label: '外勤交回' },
     ...(hasRole(role, 'admin') ? [{ value: 'backup' as const, label: '完整备份' }] : []),
   ];

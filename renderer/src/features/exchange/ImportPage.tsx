@@ -20,6 +20,92 @@ const OUTCOMES = [
   ['merged', '合并到已有企业', 'purple'],
 ] as const;
 
+const KEY_TAG = { pinned: ['已信任', 'green'], new: ['首次出现', 'orange'], changed: ['密钥已更换', 'red'], retired: ['已停用的密钥', 'red'] } as const;
+const day = (iso: string | null) => (iso ? when(iso) : '—');
+
+/**
+ * 密钥已更换 / 已停用: loud, naming the new and old fingerprints and who trusted the old one when. An administrator
+ * re-trusts after comparing the new fingerprint with the sender (a reason is required and audited); others are told
+ * to ask one. Nothing can be imported meanwhile.
+ */
+function KeyChangeAlert(props: { verified: Verified; pkg: PackageFile; isAdmin: boolean; passphrase: string; onRetrusted(v: Verified): void }) {
+  const { message } = App.useApp();
+  const { verified: v } = props;
+  const [fp, setFp] = useState('');
+  const [reason, setReason] = useState('');
+  const [keepOld, setKeepOld] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const m = v.manifest;
+  const who = v.key.own_office ? `本单位另一台账（外勤笔记本）${m.sender.name}` : `${m.sender.name}（${m.sender.office_code}）`;
+  if (v.key.status === 'retired') {
+    const r = v.key.retired!;
+    return (
+      <Alert
+        type="error"
+        showIcon
+        style={{ marginTop: 12 }}
+        data-testid="key-change-alert"
+        title={`${who}的这个密钥已停用，不接受它签名的交换包`}
+        description={`${day(r.retired_at)} 由 ${r.retired_by} 停用，原因：${r.retired_reason ?? '—'}。请对方用现在的密钥重新导出。`}
+      />
+    );
+  }
+  const retrust = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      await exchange.retrust(props.pkg, { fingerprint: fp, reason, keep_old: keepOld });
+      message.success('已重新信任新密钥，旧密钥已停用并保留记录');
+      props.onRetrusted(await exchange.verify(props.pkg, props.passphrase || undefined));
+    } catch (e) {
+      setError(problem(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Alert
+      type="error"
+      showIcon
+      style={{ marginTop: 12 }}
+      data-testid="key-change-alert"
+      title={`警告：${who}的签名密钥已更换，已停止导入`}
+      description={
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <span>这个包用新的密钥签名，与本台账信任的密钥不同。可能是伪造的包；也可能是对方重装了系统或更换了电脑。在核实之前不能导入。</span>
+          <div>
+            新密钥指纹：<Fingerprint value={v.fingerprint} size="large" />
+          </div>
+          {v.key.trusted.map((p) => (
+            <div key={p.id}>
+              已信任的原密钥：<Fingerprint value={p.fingerprint} />（{day(p.pinned_at)} 由 {p.pinned_by} 确认信任）
+            </div>
+          ))}
+          {props.isAdmin ? (
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              <span>请打电话给对方，请对方打开「数据交换 → 本单位密钥」读出新指纹，逐组核对后输入，并写明原因。确认后旧密钥停用（保留记录），此操作记入审计日志。</span>
+              <Input aria-label="核对的新指纹" placeholder="对方读出的新指纹，如 AC74 0C45 …" value={fp} onChange={(e) => setFp(e.target.value)} style={{ maxWidth: 480 }} />
+              <Input.TextArea aria-label="重新信任的原因" placeholder="原因（至少 4 个字），如：对方重装系统后更换了密钥，已电话核对" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} style={{ maxWidth: 480 }} />
+              {v.key.own_office && (
+                <Checkbox checked={keepOld} onChange={(e) => setKeepOld(e.target.checked)}>
+                  这是另一台外勤笔记本（保留原有密钥，不停用）
+                </Checkbox>
+              )}
+              {error && <Typography.Text type="danger" data-testid="retrust-error">{error}</Typography.Text>}
+              <Button danger type="primary" loading={busy} disabled={!fp.trim() || reason.trim().length < 4} onClick={retrust}>
+                重新信任新密钥
+              </Button>
+            </Space>
+          ) : (
+            <Typography.Text strong>只有管理员可以在核对新指纹后重新信任此密钥：请联系管理员。</Typography.Text>
+          )}
+        </Space>
+      }
+    />
+  );
+}
+
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">（空）</Typography.Text> : String(v));
 const problem = (e: unknown) => (e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'ERROR', message: e instanceof Error ? e.message : String(e) });
 
@@ -186,10 +272,28 @@ export function ImportPage() {
             <Descriptions.Item label="生成时间">{when(m.created_at)}</Descriptions.Item>
             <Descriptions.Item label="数据">{Object.entries(m.tables).reduce((a, [, n]) => a + n, 0)} 条记录，{Object.keys(m.tables).length} 张表{m.encryption ? '（已加密）' : ''}</Descriptions.Item>
             <Descriptions.Item label="签名密钥指纹" span={2}>
-              <Fingerprint value={verified.fingerprint} /> {verified.pinned ? <Tag color="green">已信任</Tag> : <Tag color="orange">首次出现</Tag>}
+              <Fingerprint value={verified.fingerprint} /> <Tag color={KEY_TAG[verified.key.status][1]}>{KEY_TAG[verified.key.status][0]}</Tag>
             </Descriptions.Item>
           </Descriptions>
-          {!verified.pinned && !applied && (
+          {(verified.key.status === 'changed' || verified.key.status === 'retired') && !applied && (
+            <KeyChangeAlert verified={verified} pkg={pkg!} isAdmin={hasRole(role, 'admin')} onRetrusted={(v) => setVerified(v)} passphrase={passphrase} />
+          )}
+          {verified.key.status === 'new' && verified.key.own_office && !hasRole(role, 'admin') && !applied && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginTop: 12 }}
+              data-testid="pin-alert"
+              title="首次收到本单位另一台账（外勤笔记本）的交换包"
+              description={
+                <Space orientation="vertical">
+                  <span>它的数据将写回本台账，须由管理员与台账持有人核对下面的指纹后确认信任。请联系管理员。</span>
+                  <Fingerprint value={verified.fingerprint} size="large" />
+                </Space>
+              }
+            />
+          )}
+          {verified.key.status === 'new' && (!verified.key.own_office || hasRole(role, 'admin')) && !applied && (
             <Alert
               type="warning"
               showIcon
@@ -209,7 +313,7 @@ export function ImportPage() {
           )}
           {!diff && !applied && (
             <Space style={{ marginTop: 12 }}>
-              <Button type="primary" onClick={dryRun} loading={busy} disabled={!verified.pinned && !pin}>
+              <Button type="primary" onClick={dryRun} loading={busy} disabled={!verified.pinned && !(pin && verified.key.status === 'new')}>
                 试导入（不写入）
               </Button>
             </Space>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Popconfirm, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import type { Peer } from '../../../../db/exchange/keys';
 import { exchange } from '../../stores/exchange';
 import { hasRole, useApp } from '../../stores/app';
@@ -39,18 +39,46 @@ export function KeysPage() {
             data-testid="peer-table"
             locale={{ emptyText: '尚未信任任何单位的密钥（首次装入对方的交换包时确认）' }}
             columns={[
-              { title: '行政区划代码', dataIndex: 'office_code', width: 120 },
-              { title: '级别', dataIndex: 'level', width: 70, render: (l: string) => LEVEL_LABEL[l] ?? l },
-              { title: '单位名称', dataIndex: 'name' },
-              { title: '密钥指纹', dataIndex: 'fingerprint', width: 360, onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (f: string) => <Fingerprint value={f} /> },
+              // One column for the office: the fingerprint needs its width.
+              {
+                title: '单位',
+                dataIndex: 'name',
+                render: (n: string, p: Peer) => (
+                  <Space orientation="vertical" size={0}>
+                    <span>{n}</span>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {LEVEL_LABEL[p.level] ?? p.level} {p.office_code}
+                    </Typography.Text>
+                  </Space>
+                ),
+              },
+              {
+                title: '密钥指纹',
+                dataIndex: 'fingerprint',
+                width: 360,
+                onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
+                // A re-trust's reason, or when, by whom and why a key was retired, under its fingerprint.
+                render: (f: string, p: Peer) => (
+                  <Space orientation="vertical" size={0}>
+                    <Fingerprint value={f} />
+                    {(p.retired_at || p.trust_reason) && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'normal' }}>
+                        {p.retired_at ? `${when(p.retired_at)} 由 ${p.retired_by} 停用：${p.retired_reason ?? ''}` : `重新信任：${p.trust_reason}`}
+                      </Typography.Text>
+                    )}
+                  </Space>
+                ),
+              },
               { title: '信任时间', dataIndex: 'pinned_at', width: 150, render: when },
               { title: '确认人', dataIndex: 'pinned_by', width: 90 },
+              { title: '状态', width: 80, render: (_: unknown, p: Peer) => (p.retired_at ? <Tag>已停用</Tag> : <Tag color="green">信任中</Tag>) },
               ...(hasRole(role, 'admin')
                 ? [
                     {
                       title: '操作',
                       width: 90,
-                      render: (_: unknown, p: Peer) => (
+                      render: (_: unknown, p: Peer) =>
+                        p.retired_at ? null : (
                         <Popconfirm
                           title={`移除 ${p.name} 的密钥？`}
                           description="移除后，下次装入该单位的包时需重新核对指纹。"

@@ -23,7 +23,7 @@ const ACTION: Record<string, string> = {
   'exhibition.claim_approve': '批准申请', 'exhibition.claim_return': '退回申请',
   'exchange.export': '导出交换包', 'exchange.import': '装入交换包', 'exchange.review': '审核上报数据',
   'exchange.conflict': '处理数据冲突', 'exchange.merge': '合并同一企业', 'exchange.merge.update': '合并企业的后续报送',
-  'exchange.key.create': '生成本单位密钥', 'exchange.peer.pin': '信任对方密钥', 'exchange.peer.unpin': '移除对方密钥',
+  'exchange.key.create': '生成本单位密钥', 'exchange.peer.pin': '信任对方密钥', 'exchange.peer.unpin': '移除对方密钥', 'exchange.peer.retrust': '重新信任对方密钥（密钥更换）',
   'training.certificate.add': '登记证书', 'training.course.attendee': '登记企业家培训学员', 'training.course.create': '新建企业家培训',
   'training.institution.create': '新建培训机构', 'training.institution.update': '修改培训机构', 'training.plan.create': '新建培训计划',
   'training.plan.transition': '培训计划流程', 'training.roster.import': '导入学员名册', 'training.rule.create': '新建补贴标准',

@@ -2,7 +2,9 @@
 import { existsSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../context.js';
+import { regionWithin } from '../codes/regions.js';
 import { requireRole } from '../context.js';
 import { isoTimestamp } from '../clock.js';
 import { uuidv7 } from '../ids.js';
@@ -10,7 +12,7 @@ import { audit } from '../audit/audit.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { LATEST_VERSION } from '../migrations/index.js';
-import { TABLES, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, recordLine } from './tables.js';
+import { TABLES, TABLE_BY_NAME, RULE_TABLES, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, recordLine } from './tables.js';
 import { APP_VERSION } from '../version.js';
 import { FORMAT, FORMAT_VERSION, KINDS, KIND_LABEL, PackageWriter, type Kind, type Manifest } from './package.js';
 import { officeKey } from './keys.js';
@@ -27,7 +29,7 @@ export const exportInput = z.object({
   passphrase: z.string().min(8, '口令至少 8 个字符').max(200).nullish(),
   /** 出错说明 per failing check id. */
   explanations: z.record(z.string(), z.string().trim().min(2, '出错说明至少 2 个字').max(500)).default({}),
-  /** 外勤 check-out scope: one town (its members, indicators…) or one enterprise (its training plans). */
+  /** 外勤 check-out scope: one town (its members, indicators…) or one enterprise (its training plans, exhibition claims, sanctions). */
   town_gid: z.string().nullish(),
   enterprise_gid: z.string().nullish(),
   /** 回执/退回: the package_id of the report answered. */
@@ -49,7 +51,7 @@ const LABELS = { kind: '类型', to: '接收单位', period: '报送期', passph
  * The rows a kind carries: whole tables (returned; every row but shipped ones) and single rows in temp.x_sel,
  * then every row they point to (not shipped ones), so the receiver can resolve each reference.
  */
-function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<string> {
+function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>, me: OfficeRef): Set<string> {
   const db = ctx.db;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS x_sel (tbl TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID; DELETE FROM temp.x_sel;');
   const full = new Set<string>();
@@ -59,8 +61,11 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
   const dataTables = TABLES.filter((t) => !t.rule).map((t) => t.name);
   if (kind === 'report' || kind === 'checkin') all(dataTables);
   else if (kind === 'backup') all(TABLES.map((t) => t.name));
-  else if (kind === 'rules') all(TABLES.filter((t) => t.rule).map((t) => t.name));
-  else if (kind === 'checkout') {
+  if (kind !== 'backup' && kind !== 'receipt' && kind !== 'return') {
+    const origins = ruleOrigins(db, kind, me);
+    for (const t of RULE_TABLES) db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${t}', id FROM ${t} WHERE origin_office IN (SELECT value FROM json_each(?))`).run(JSON.stringify(origins));
+  }
+  if (kind === 'checkout') {
     const seed = (t: string, where: string, ...args: unknown[]) => db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${t}', id FROM ${t} WHERE ${where}`).run(...args);
     if (i.town_gid) {
       const town = db.prepare('SELECT id FROM town WHERE gid = ?').pluck().get(i.town_gid) as number | undefined;
@@ -79,6 +84,15 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
       seed('enterprise_tier', 'enterprise_id = ?', ent);
       seed('training_plan', 'enterprise_id = ?', ent);
       for (const t of ['training_plan_step', 'trainee', 'training_certificate', 'training_money']) seed(t, 'plan_id IN (SELECT id FROM training_plan WHERE enterprise_id = ?)', ent);
+      // The same person's earlier certificate of the same occupation and level in another enterprise's plan: the
+      // laptop must see it to refuse the second subsidy as the office does (its trainee and plan follow by closure).
+      seed('training_certificate', `id IN (SELECT e.id FROM training_certificate c JOIN training_plan p ON p.id = c.plan_id
+        JOIN training_certificate e ON e.id_no = c.id_no AND e.occupation_code = c.occupation_code AND e.level = c.level AND e.id < c.id
+        WHERE p.enterprise_id = ?)`, ent);
+      // Its exhibition claims, all of them: the annual cap is shared by the enterprise's claims of a year.
+      seed('exhibition_claim', 'enterprise_id = ?', ent);
+      for (const t of ['exhibition_booth', 'exhibition_item', 'exhibition_attachment', 'exhibition_claim_event', 'exhibition_payment']) seed(t, 'claim_id IN (SELECT id FROM exhibition_claim WHERE enterprise_id = ?)', ent);
+      seed('sanction', 'enterprise_id = ?', ent);
     } else {
       throw new AppError('VALIDATION', '外勤领出需要选择一个专业镇或一家企业');
     }
@@ -102,7 +116,37 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
     }
     if (added === 0) break;
   }
+  // Rule sets travel whole: a set that goes brings its bands, shortage occupations and versions, without which
+  // the receiver settles a plan to 0 or cannot calculate a claim at all.
+  for (const s of shapes.values()) {
+    if (!s.spec.rule || full.has(s.spec.name)) continue;
+    for (const r of s.refs.values()) {
+      if (!r.table || !TABLE_BY_NAME.get(r.table)?.rule) continue;
+      const parents = full.has(r.table) ? `p.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `p.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${r.table}')`;
+      db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${s.spec.name}', t.id FROM ${s.spec.name} t JOIN ${r.table} p ON p.id = t.${r.column} WHERE ${parents}`).run();
+    }
+  }
   return full;
+}
+
+/** The level of the office a 6-digit origin code names (province 14 00 00, city 14 05 00, county 14 05 25). */
+const levelOfCode = (code: string): OfficeRef['level'] => (code.endsWith('0000') ? 'province' : code.endsWith('00') ? 'city' : 'county');
+
+/**
+ * Whose rule tables a kind carries whole, besides those its records point to. Upwards (报表) and back from the
+ * field laptop: the sender's own and its lower offices' (a city passes its counties' rule sets on). Downwards
+ * (下发) and to the field laptop: the sender's own and those its offices above published, passed on down; never
+ * another office's sideways, and never a lower office's rules back to it.
+ */
+function ruleOrigins(db: Database, kind: Kind, me: OfficeRef): string[] {
+  const present = new Set<string>();
+  for (const t of RULE_TABLES) {
+    for (const o of db.prepare(`SELECT DISTINCT origin_office FROM ${t} WHERE origin_office IS NOT NULL AND origin_office <> '${SHIPPED_ORIGIN}'`).pluck().all() as string[]) present.add(o);
+  }
+  const up = kind === 'report' || kind === 'checkin';
+  return [...present].filter((o) =>
+    o === me.office_code || (up ? regionWithin(o, me.office_code, me.level) : levelOfCode(o) !== 'county' && regionWithin(me.office_code, o, levelOfCode(o))),
+  ).sort();
 }
 
 function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
@@ -155,7 +199,7 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
     const result = ctx.db.transaction(() => {
       const tables: Record<string, number> = {};
       if (kind !== 'receipt' && kind !== 'return') {
-        const full = select(ctx, kind, i);
+        const full = select(ctx, kind, i, me);
         const shapes = tableShapes(ctx.db);
         const shas = new Set<string>();
         for (const spec of TABLES) {

@@ -7,8 +7,11 @@ import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../../db/context.js';
 import { exportPackage, type ExportInput } from '../../db/exchange/export.js';
 import { importPackage } from '../../db/exchange/import.js';
-import { settlePlan } from '../../db/training/service.js';
-import { claimCalc } from '../../db/exhibitions/service.js';
+import { createRuleSet as createSubsidyRules, retireRuleSet, settlePlan } from '../../db/training/service.js';
+import { claimCalc, createRuleSet as createExhibitionRules, getRuleSet as getExhibitionRules, reviseRuleSet } from '../../db/exhibitions/service.js';
+import { listRuleSets as townRuleSets, saveRuleSet as saveTownRules } from '../../db/towns/evaluation.js';
+import { AppError } from '../../db/result.js';
+import { RULE_TABLES } from '../../db/exchange/tables.js';
 import { testLedger, tempDirPerTest } from '../helpers.js';
 import { demoCounty, demoCountyIn, explainAll } from './exchange-helpers.js';
 
@@ -32,6 +35,33 @@ function figures(ctx: Ctx, where = { plans: '1 = 1', claims: '1 = 1' }) {
       return [c.gid, { result_fen: r.result_fen, eligible_cost_fen: r.eligible_cost_fen, total_cost_fen: r.total_cost_fen, version: r.rule_set.version, lines: r.lines }];
     })),
   };
+}
+
+function refused(f: () => unknown): AppError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+/** Rows of every rule table and of the audit log: a refusal must leave all of them as they were. */
+const ruleState = (db: Database) => [...RULE_TABLES, 'audit_log'].map((t) => `${t}:${count(db, t)}`).join(' ');
+
+/** The province's own rule tables: a training subsidy standard, an exhibition rule table and a town rule set. */
+function provinceRules(ctx: Ctx) {
+  const subsidy = createSubsidyRules(ctx, {
+    code: '2026-省-学徒', name: '山西省学徒制补贴标准', region_code: '140000', year: 2026, plan_type: 'apprentice', max_advance_percent: 50,
+    shortage_bonus_percent: 20, shortage_min_level: 'L3', bands: [{ level_from: 'L4', level_to: 'L3', label: '中高级', certified: 5500, completed: 4000 }],
+    shortage_occupations: [{ code: '6-18-02-04', name: '焊工' }],
+  });
+  const exhibition = getExhibitionRules(ctx, ctx.db.prepare(`SELECT id FROM exhibition_rule_set WHERE is_sample = 1 ORDER BY id LIMIT 1`).pluck().get() as number);
+  const own = createExhibitionRules(ctx, { name: '山西省参展补贴规则 2026', region_code: '140000', year: 2026, source: '省级文件', rules: exhibition.rules_input });
+  const national = townRuleSets(ctx).find((r) => r.code === 'cn-cluster-2022')!;
+  const town = saveTownRules(ctx, { code: 'sx-town-2026', name: '山西省专业镇认定标准', purpose: 'designation', region_code: '140000', effective_from: '2026-01-01', definition: national.definition });
+  return { subsidy, exhibition: own, town };
 }
 
 const fromOrigin = (code: string) => ({ plans: `origin_office = '${code}'`, claims: `origin_office = '${code}'` });
@@ -97,5 +127,58 @@ describe('exchange fidelity', () => {
     // Every plan and claim of the office went out with its enterprise.
     expect(plans).toBe(Object.keys(atOffice.plans).length);
     expect(claims).toBe(Object.keys(atOffice.claims).length);
+  });
+
+  it('rules sent down are read-only below, whole, and never sideways to another county', () => {
+    const dir = newDir();
+    const prov = testLedger({ level: 'province', region: '140000' });
+    const city = testLedger({ level: 'city', region: '140500' });
+    const county = demoCounty();
+    const gaoping = testLedger({ level: 'county', region: '140581' });
+    const p = provinceRules(prov.ctx());
+    apply(city.ctx(), exp(county.ctx(), dir, 'zz.cxpkg', { kind: 'report', period: '2025', to: '140500', explanations: explainAll(county.db, '2025') }).file);
+    apply(city.ctx(), exp(prov.ctx(), dir, 'p1.cxpkg', { kind: 'rules', to: '140500' }).file);
+    apply(county.ctx(), exp(city.ctx(), dir, 'c1.cxpkg', { kind: 'rules', to: '140525' }).file);
+    const toGaoping = exp(city.ctx(), dir, 'g1.cxpkg', { kind: 'rules', to: '140581' });
+    apply(gaoping.ctx(), toGaoping.file);
+
+    // Whole: the bands, shortage occupations and versions came with the sets.
+    for (const t of RULE_TABLES) expect(count(county.db, t, `origin_office = '140000'`), t).toBe(count(prov.db, t, `origin_office = '140000'`));
+    expect(count(county.db, 'subsidy_rule_band', `origin_office = '140000'`)).toBe(1);
+    // Never sideways: 泽州's rule sets, which the city holds from its report, do not go to 高平 (nor back to 泽州).
+    expect(count(city.db, 'subsidy_rule_set', `origin_office = '140525'`)).toBeGreaterThan(0);
+    for (const t of RULE_TABLES) expect(count(gaoping.db, t, `origin_office = '140525'`), t).toBe(0);
+    expect(Object.keys(toGaoping.manifest.tables).sort()).toEqual(RULE_TABLES.filter((t) => count(prov.db, t, `origin_office = '140000'`) > 0).sort());
+
+    // Read-only at the county: a new version, a retirement, a revision of each kind is refused naming the rule and
+    // its owner, and writes nothing.
+    const before = ruleState(county.db);
+    const subsidyHere = county.db.prepare('SELECT id FROM subsidy_rule_set WHERE gid = ?').pluck().get(p.subsidy.gid) as number;
+    const exhibitionHere = county.db.prepare('SELECT id FROM exhibition_rule_set WHERE gid = ?').pluck().get(p.exhibition.gid) as number;
+    const e1 = refused(() => createSubsidyRules(county.ctx(), {
+      code: '2026-省-学徒', name: '县里改的', region_code: '140000', year: 2026, plan_type: 'apprentice', max_advance_percent: 60,
+      bands: [{ level_from: 'L4', level_to: 'L3', label: '中高级', certified: 9000, completed: 4000 }],
+    }));
+    expect(e1.code).toBe('READ_ONLY');
+    expect(e1.message).toContain('补贴规则「山西省学徒制补贴标准」');
+    expect(e1.message).toContain('（140000）制定的规则，本单位只能使用，不能修订');
+    expect(refused(() => retireRuleSet(county.ctx(), { id: subsidyHere, reason: '县里不用' })).code).toBe('READ_ONLY');
+    const e3 = refused(() => reviseRuleSet(county.ctx(), { rule_set_id: exhibitionHere, note: '县里改比例', rules: p.exhibition.rules_input }));
+    expect(e3.code).toBe('READ_ONLY');
+    expect(e3.message).toContain('参展补贴规则「山西省参展补贴规则 2026」');
+    expect(refused(() => saveTownRules(county.ctx(), { code: 'sx-town-2026', name: '县里改的', purpose: 'designation', effective_from: '2026-01-01', definition: p.town.definition })).code).toBe('READ_ONLY');
+    expect(ruleState(county.db)).toBe(before);
+    // And at the city, a county's own rules that came up in its report are the county's.
+    const zzSet = city.db.prepare(`SELECT id FROM exhibition_rule_set WHERE origin_office = '140525'`).pluck().get() as number;
+    expect(refused(() => reviseRuleSet(city.ctx(), { rule_set_id: zzSet, note: '市里改', rules: p.exhibition.rules_input })).code).toBe('READ_ONLY');
+
+    // The province's next version still comes down and applies at the county.
+    reviseRuleSet(prov.ctx(), { rule_set_id: p.exhibition.id, note: '第 2 版', rules: p.exhibition.rules_input });
+    apply(city.ctx(), exp(prov.ctx(), dir, 'p2.cxpkg', { kind: 'rules', to: '140500' }).file);
+    apply(county.ctx(), exp(city.ctx(), dir, 'c2.cxpkg', { kind: 'rules', to: '140525' }).file);
+    expect(getExhibitionRules(county.ctx(), exhibitionHere).version).toBe(2);
+    // The county's own rules stay its own to revise.
+    const ownSet = county.db.prepare(`SELECT id FROM exhibition_rule_set WHERE origin_office = '140525'`).pluck().get() as number;
+    expect(reviseRuleSet(county.ctx(), { rule_set_id: ownSet, note: '本县第 2 版', rules: getExhibitionRules(county.ctx(), ownSet).rules_input }).rule_set.version).toBe(2);
   });
 });

@@ -54,6 +54,21 @@ describe('exchange CLI', () => {
     const c = await runCli(['--data', city, 'consolidate', folder, '--json']);
     const cr = JSON.parse(c.stdout);
     expect(cr.rows.map((r: { result: string }) => r.result).sort()).toEqual(['already', 'applied', 'refused']);
+    // The good packages went in, but a refused one makes the run fail for a script: exit 1, each refusal named.
+    expect(c.exitCode).toBe(1);
+    expect(cr.ok).toBe(false);
+    expect(cr.error.code).toBe('PACKAGES_REFUSED');
+    expect(cr.error.message).toContain('junk.cxpkg');
+    const plain = await runCli(['--data', city, 'consolidate', folder]);
+    expect(plain.exitCode).toBe(1);
+    expect(plain.stdout).toMatch(/junk\.cxpkg\t—\t—\t已拒绝/);
+    expect(plain.stderr).toContain('1 个交换包被拒绝');
+    const clean = join(dir, 'clean');
+    mkdirSync(clean);
+    copyFileSync(second, join(clean, 'second.cxpkg'));
+    const ok2 = await runCli(['--data', city, 'consolidate', clean]);
+    expect([ok2.exitCode, ok2.stderr]).toEqual([0, '']);
+    expect(ok2.stdout).toContain('已导入过');
 
     const s = await runCli(['--data', city, 'submissions', '--period', '2025']);
     expect(s.stdout).toMatch(/140525\t泽州县\t已上报/);

@@ -22,11 +22,13 @@ export interface SubmissionRow {
   package_id: string | null;
   due: string | null;
   overdue: boolean;
+  /** 迟报: reported, but the package was made (its created_at, China time) after the due date. */
+  late: boolean;
 }
 
 export const periodInput = z.object({ period: periodSchema });
 
-export function submissions(ctx: Ctx, raw: unknown): { period: string; label: string; due: string | null; rows: SubmissionRow[]; overdue: number } {
+export function submissions(ctx: Ctx, raw: unknown): { period: string; label: string; due: string | null; rows: SubmissionRow[]; overdue: number; late: number } {
   const { period } = parseInput(periodInput, raw, { period: '报送期' });
   const office = requireOffice(ctx.db);
   if (office.level === 'county') throw new AppError('VALIDATION', '报送情况用于市级、省级单位查看下级的报送');
@@ -38,18 +40,21 @@ export function submissions(ctx: Ctx, raw: unknown): { period: string; label: st
   const rows = below.map((r): SubmissionRow => {
     const s = st.get(r.code, period) as { status: ReportStatus; reported_at: string | null; package_id: string | null } | undefined;
     const submitted = s && (s.status === 'reported' || s.status === 'accepted');
+    // When the report was made is the sender's signed created_at, not when it reached this office.
+    const late = !!s?.reported_at && info.due !== null && isoDate(new Date(s.reported_at)) > info.due;
     return {
       office_code: r.code,
       office_name: r.name,
       status: s?.status ?? 'missing',
-      status_label: s ? STATUS_LABEL[s.status] : '未报送',
+      status_label: s ? `${STATUS_LABEL[s.status]}${late ? '（迟报）' : ''}` : '未报送',
       reported_at: s?.reported_at ?? null,
       package_id: s?.package_id ?? null,
       due: info.due,
       overdue: !submitted && info.due !== null && today > info.due,
+      late,
     };
   });
-  return { period, label: info.label, due: info.due, rows, overdue: rows.filter((r) => r.overdue).length };
+  return { period, label: info.label, due: info.due, rows, overdue: rows.filter((r) => r.overdue).length, late: rows.filter((r) => r.late).length };
 }
 
 export function ownStatus(ctx: Ctx, raw: unknown): { period: string; status: ReportStatus; status_label: string; checks: CheckFailure[] } {

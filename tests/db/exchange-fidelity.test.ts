@@ -12,6 +12,7 @@ import { claimCalc, createRuleSet as createExhibitionRules, getRuleSet as getExh
 import { listRuleSets as townRuleSets, saveRuleSet as saveTownRules } from '../../db/towns/evaluation.js';
 import { AppError } from '../../db/result.js';
 import { RULE_TABLES } from '../../db/exchange/tables.js';
+import { submissions } from '../../db/exchange/status.js';
 import { testLedger, tempDirPerTest } from '../helpers.js';
 import { demoCounty, demoCountyIn, explainAll } from './exchange-helpers.js';
 
@@ -180,5 +181,23 @@ describe('exchange fidelity', () => {
     // The county's own rules stay its own to revise.
     const ownSet = county.db.prepare(`SELECT id FROM exhibition_rule_set WHERE origin_office = '140525'`).pluck().get() as number;
     expect(reviseRuleSet(county.ctx(), { rule_set_id: ownSet, note: '本县第 2 版', rules: getExhibitionRules(county.ctx(), ownSet).rules_input }).rule_set.version).toBe(2);
+  });
+
+  it('a report made after its due date is 迟报 at the receiver, judged by when it was made (China time)', () => {
+    const dir = newDir();
+    const city = testLedger({ level: 'city', region: '140500', at: '2026-05-10T02:00:00Z' });
+    // 2025 年报 is due 2026-04-30. 23:00 on the 30th in 北京 is on time; 00:30 on 1 May is late, though still the 30th in UTC.
+    const made = { '140525': '2026-04-30T15:00:00Z', '140581': '2026-04-30T16:30:00Z', '140521': '2026-03-01T02:00:00Z' };
+    for (const [code, at] of Object.entries(made)) {
+      const c = testLedger({ level: 'county', region: code, at });
+      apply(city.ctx(), exp(c.ctx(), dir, `${code}.cxpkg`, { kind: 'report', period: '2025', to: '140500' }).file);
+    }
+    const rows = Object.fromEntries(submissions(city.ctx(), { period: '2025' }).rows.map((r) => [r.office_code, r]));
+    expect(rows['140525']).toMatchObject({ late: false, overdue: false, status_label: '已上报' });
+    expect(rows['140581']).toMatchObject({ late: true, overdue: false, status_label: '已上报（迟报）' });
+    expect(rows['140521']).toMatchObject({ late: false, status_label: '已上报' });
+    expect(submissions(city.ctx(), { period: '2025' }).late).toBe(1);
+    // Not reported at all stays 逾期 (overdue), not 迟报.
+    expect(rows['140522']).toMatchObject({ late: false, overdue: true, status_label: '未报送' });
   });
 });

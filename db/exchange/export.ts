@@ -17,7 +17,7 @@ import { APP_VERSION } from '../version.js';
 import { FORMAT, FORMAT_VERSION, KINDS, KIND_LABEL, PackageWriter, type Kind, type Manifest } from './package.js';
 import { officeKey } from './keys.js';
 import { periodSchema, periodInfo } from './period.js';
-import { runChecks, type CheckFailure } from './checks.js';
+import { explanationsFor, runChecks, withKnownExplanations, type CheckFailure } from './checks.js';
 import { checkRelation, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
 
 
@@ -182,9 +182,11 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
   if (kind === 'return' && i.comments.length === 0) throw new AppError('VALIDATION', '退回需要至少一条意见', [{ field: 'comments', label: '退回意见', message: '必填' }]);
 
   let checks: CheckFailure[] = [];
+  let explained: Record<string, string> = {};
   if (kind === 'report') {
-    checks = runChecks(ctx.db, period!);
-    const unexplained = checks.filter((c) => !i.explanations[c.id]);
+    checks = withKnownExplanations(ctx.db, runChecks(ctx.db, period!));
+    explained = explanationsFor(checks, i.explanations);
+    const unexplained = checks.filter((c) => !explained[c.id]);
     if (unexplained.length) {
       throw new AppError('CHECKS_FAILED', `审核公式未通过 ${unexplained.length} 项（如：${unexplained[0]!.message}），请修正数据或填写出错说明后再导出`, unexplained);
     }
@@ -237,7 +239,10 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
       }
       if (kind === 'report' && checks.length) {
         const part = w.part('checks.json');
-        part.bytes(Buffer.from(JSON.stringify(checks.map((c) => ({ ...c, explanation: i.explanations[c.id]! })), null, 1)));
+        // explained_by stays only where the lower office's explanation went on unchanged.
+        const entry = ({ explanation: _e, explained_by: by, ...c }: CheckFailure) =>
+          ({ ...c, explanation: explained[c.id]!, ...(by && !i.explanations[c.id] ? { explained_by: by } : {}) });
+        part.bytes(Buffer.from(JSON.stringify(checks.map(entry), null, 1)));
         part.end();
       }
       const packageId = uuidv7(ctx.clock);

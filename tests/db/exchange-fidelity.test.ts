@@ -12,7 +12,8 @@ import { claimCalc, createRuleSet as createExhibitionRules, getRuleSet as getExh
 import { listRuleSets as townRuleSets, saveRuleSet as saveTownRules } from '../../db/towns/evaluation.js';
 import { AppError } from '../../db/result.js';
 import { RULE_TABLES } from '../../db/exchange/tables.js';
-import { submissions } from '../../db/exchange/status.js';
+import { markReviewed, ownStatus, submissions } from '../../db/exchange/status.js';
+import { runChecks } from '../../db/exchange/checks.js';
 import { testLedger, tempDirPerTest } from '../helpers.js';
 import { demoCounty, demoCountyIn, explainAll } from './exchange-helpers.js';
 
@@ -199,5 +200,32 @@ describe('exchange fidelity', () => {
     expect(submissions(city.ctx(), { period: '2025' }).late).toBe(1);
     // Not reported at all stays 逾期 (overdue), not 迟报.
     expect(rows['140522']).toMatchObject({ late: false, overdue: true, status_label: '未报送' });
+  });
+
+  it('出错说明 stored at the city travel on with its report to the province, not typed again', () => {
+    const dir = newDir();
+    const county = demoCounty();
+    const city = testLedger({ level: 'city', region: '140500' });
+    const prov = testLedger({ level: 'province', region: '140000' });
+    const fails = runChecks(county.db, '2025');
+    expect(fails.length).toBeGreaterThan(1);
+    const said = Object.fromEntries(fails.map((f, n) => [f.id, `泽州县核实第 ${n + 1} 项：统计口径调整`]));
+    apply(city.ctx(), exp(county.ctx(), dir, 'zz.cxpkg', { kind: 'report', period: '2025', to: '140500', explanations: said }).file);
+
+    // The city sees them filled in, can mark 已审核 and export without typing them; one it rewrites is its own.
+    const st = ownStatus(city.ctx(), { period: '2025' });
+    expect(st.checks.map((c) => [c.id, c.explanation, c.explained_by])).toEqual(fails.map((f) => [f.id, said[f.id], '140525']));
+    expect(markReviewed(city.ctx(), { period: '2025' }).status).toBe('reviewed');
+    const [first, ...rest] = fails;
+    const r = exp(city.ctx(), dir, 'city.cxpkg', { kind: 'report', period: '2025', to: '140000', explanations: { [first!.id]: '晋城市复核：口径已统一' } });
+    expect(r.checks).toHaveLength(fails.length);
+    const got = apply(prov.ctx(), r.file);
+    const byId = Object.fromEntries(got.explanations.map((e) => [e.id, e.explanation]));
+    expect(byId).toEqual({ [first!.id]: '晋城市复核：口径已统一', ...Object.fromEntries(rest.map((f) => [f.id, said[f.id]])) });
+    expect(prov.db.prepare(`SELECT count(*) FROM exchange_explanation WHERE office_code = '140500'`).pluck().get()).toBe(fails.length);
+
+    // Without those explanations the city would be stopped, naming the figure.
+    city.db.prepare('DELETE FROM exchange_explanation').run();
+    expect(refused(() => exp(city.ctx(), dir, 'never.cxpkg', { kind: 'report', period: '2025', to: '140000' })).code).toBe('CHECKS_FAILED');
   });
 });

@@ -583,12 +583,14 @@ const COMMANDS: Record<string, Command> = {
   },
 
   'export-package': {
-    usage: 'export-package FILE.cxpkg --kind report|receipt|return|rules|checkout|checkin|backup --to CODE [--period 2026|2026-H1|2026-03] [--passphrase 口令] [--explain 说明.json] [--town GID | --enterprise GID] [--refers-to 包编号] [--comments 意见.json]',
-    summary: '导出交换包（上报、回执、退回、下发规则、外勤领出/交回、完整备份），签名，可加密',
+    usage: 'export-package FILE.cxpkg|目录 --kind report|receipt|return|rules|checkout|checkin|backup --to CODE [--period 2026|2026-H1|2026-03] [--passphrase 口令] [--explain 说明.json] [--town GID | --enterprise GID] [--refers-to 包编号] [--comments 意见.json]',
+    summary: '导出交换包（上报、回执、退回、下发规则、外勤领出/交回、完整备份），签名，可加密；给出目录时按“发送单位-类型-报送期-至接收单位-第N号”命名',
     values: ['kind', 'to', 'period', 'passphrase', 'explain', 'town', 'enterprise', 'refers-to', 'comments'],
     positional: ['交换包文件'],
     async run({ dataDir, args, actor }) {
-      const file = outputFile(args.positional[0]!, '.cxpkg', '交换包');
+      // A folder: the package is named for who sent what (known once its sequence is taken).
+      const given = resolve(args.positional[0]!);
+      const target = existsSync(given) && statSync(given).isDirectory() ? { dir: given } : outputFile(given, '.cxpkg', '交换包');
       const json = (name: string) => {
         const f = args.values.get(name);
         if (!f) return undefined;
@@ -606,12 +608,12 @@ const COMMANDS: Record<string, Command> = {
       };
       return withHost(dataDir, {}, (host) => {
         requireInitialized(host);
-        const r = exportPackage(ctxOf(host, actor), input as ExportInput, file);
+        const r = exportPackage(ctxOf(host, actor), input as ExportInput, target);
         const m = r.manifest;
         return {
-          data: { file, manifest: m, warnings: r.warnings },
+          data: { file: r.file, manifest: m, warnings: r.warnings },
           lines: [
-            `已导出${KIND_LABEL[m.kind]}包：${file}`,
+            `已导出${KIND_LABEL[m.kind]}包：${r.file}`,
             `发给 ${m.receiver.name ?? ''}（${m.receiver.office_code}），第 ${m.sequence} 号${m.period ? `，报送期 ${m.period}` : ''}${m.encryption ? '，已加密' : ''}`,
             `本单位密钥指纹：${m.sender.fingerprint}`,
             ...Object.entries(m.tables).map(([t, n]) => `  ${t}\t${n}`),

@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../context.js';
 import { regionWithin } from '../codes/regions.js';
 import { requireRole } from '../context.js';
-import { isoTimestamp } from '../clock.js';
+import { isoDate, isoTimestamp } from '../clock.js';
 import { uuidv7 } from '../ids.js';
 import { audit } from '../audit/audit.js';
 import { AppError } from '../result.js';
@@ -18,7 +18,8 @@ import { FORMAT, FORMAT_VERSION, KINDS, KIND_LABEL, PackageWriter, type Kind, ty
 import { officeKey } from './keys.js';
 import { periodSchema, periodInfo } from './period.js';
 import { explanationsFor, runChecks, withKnownExplanations, type CheckFailure } from './checks.js';
-import { checkRelation, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
+import { checkRelation, KIND_DIRECTION, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
+import { officeName } from './origin.js';
 
 
 export const exportInput = z.object({
@@ -158,7 +159,27 @@ function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
   return b ?? null;
 }
 
-export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportResult {
+/**
+ * The name a package is offered under: who sent what to whom, and which one, so that ten counties' files in one
+ * folder never collide: 泽州县140525-上报-2025-至140500-第3号.cxpkg. Packages without a period carry their date;
+ * those between ledgers of one office (field laptops, backups) also the sender key's first fingerprint group,
+ * since two laptops of one office number their packages independently.
+ */
+export function packageFileName(db: Database, m: Pick<Manifest, 'kind' | 'period' | 'sender' | 'receiver' | 'sequence' | 'created_at'>): string {
+  const parts = [`${officeName(db, m.sender.office_code)}${m.sender.office_code === officeName(db, m.sender.office_code) ? '' : m.sender.office_code}`, KIND_LABEL[m.kind]];
+  parts.push(m.period ?? isoDate(new Date(m.created_at)).replaceAll('-', ''));
+  parts.push(`至${m.receiver.office_code}`);
+  if (KIND_DIRECTION[m.kind] === 'same') parts.push(`密钥${m.sender.fingerprint.replaceAll('-', '').slice(0, 8)}`);
+  parts.push(`第${m.sequence}号`);
+  // Names come from the region table or a pinned peer: keep only what every file system takes.
+  return `${parts.join('-').replace(/[\\/:*?"<>|\s]/g, '_')}.cxpkg`;
+}
+
+/**
+ * Writes the package to `target`: a file path, or `{ dir }` to write it there under its packageFileName (known
+ * only once the sequence is taken). An existing file of that name is never overwritten.
+ */
+export function exportPackage(ctx: Ctx, raw: ExportInput, target: string | { dir: string }): ExportResult {
   const i = parseInput(exportInput, raw, LABELS);
   const kind = i.kind;
   requireRole(ctx.actor, kind === 'rules' || kind === 'backup' ? 'admin' : kind === 'report' || kind === 'receipt' || kind === 'return' ? 'reviewer' : 'clerk', `导出${KIND_LABEL[kind]}包`);
@@ -193,7 +214,8 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
   }
 
   const key = officeKey(ctx);
-  const tmp = `${file}.partial`;
+  let file = typeof target === 'string' ? target : '';
+  const tmp = typeof target === 'string' ? `${target}.partial` : join(target.dir, `.${uuidv7(ctx.clock)}.cxpkg.partial`);
   const w = new PackageWriter(tmp, i.passphrase ?? null);
   const warnings: string[] = [];
   const now = isoTimestamp(ctx.clock.now());
@@ -278,6 +300,10 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
         refers_to: refersTo,
       }, key);
       const manifestSha = w.manifestSha256;
+      if (typeof target !== 'string') {
+        file = join(target.dir, packageFileName(ctx.db, manifest));
+        if (existsSync(file)) throw new AppError('FILE_EXISTS', `文件已存在，未覆盖：${file}`);
+      }
       ctx.db.prepare(`INSERT INTO exchange_package(direction, package_id, kind, period, sender_code, sender_level, sender_name, sender_fingerprint,
           receiver_code, sequence, manifest_sha256, file_name, counts, created_at, status)
         VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'exported')`).run(

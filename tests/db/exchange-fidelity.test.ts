@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../../db/context.js';
 import { exportPackage, type ExportInput } from '../../db/exchange/export.js';
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { importPackage } from '../../db/exchange/import.js';
 import { createRuleSet as createSubsidyRules, retireRuleSet, settlePlan } from '../../db/training/service.js';
 import { claimCalc, createRuleSet as createExhibitionRules, getRuleSet as getExhibitionRules, reviseRuleSet } from '../../db/exhibitions/service.js';
@@ -227,5 +229,29 @@ describe('exchange fidelity', () => {
     // Without those explanations the city would be stopped, naming the figure.
     city.db.prepare('DELETE FROM exchange_explanation').run();
     expect(refused(() => exp(city.ctx(), dir, 'never.cxpkg', { kind: 'report', period: '2025', to: '140000' })).code).toBe('CHECKS_FAILED');
+  });
+
+  it('package file names say who sent what: ten counties\' reports, and two laptops of one office, share a folder', () => {
+    const dir = newDir();
+    const codes = ['140502', '140521', '140522', '140524', '140525', '140581', '140502', '140521', '140522', '140524'];
+    const made = new Map<string, ReturnType<typeof testLedger>>();
+    const names: string[] = [];
+    for (const code of codes) {
+      const c = made.get(code) ?? testLedger({ level: 'county', region: code });
+      made.set(code, c);
+      names.push(basename(exportPackage(c.ctx(), { kind: 'report', period: '2025', to: '140500' }, { dir }).file));
+    }
+    expect(names[4]).toBe('泽州县140525-上报-2025-至140500-第1号.cxpkg');
+    expect(names[9]).toMatch(/^.+140524-上报-2025-至140500-第2号\.cxpkg$/);
+    expect(new Set(names).size).toBe(10);
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+    // Two field laptops of 泽州 number their check-ins independently; the key's fingerprint keeps them apart.
+    const laptops = [testLedger({ region: '140525' }), testLedger({ region: '140525' })];
+    const checkins = laptops.map((l) => basename(exportPackage(l.ctx(), { kind: 'checkin', to: '140525' }, { dir }).file));
+    expect(checkins[0]).toMatch(/^泽州县140525-外勤交回-20260301-至140525-密钥[0-9A-F]{8}-第1号\.cxpkg$/);
+    expect(checkins[0]).not.toBe(checkins[1]);
+    // The log records the file under that name.
+    const zz = made.get('140525')!;
+    expect(zz.db.prepare(`SELECT file_name FROM exchange_package WHERE direction = 'out'`).pluck().get()).toBe(join(dir, names[4]!));
   });
 });

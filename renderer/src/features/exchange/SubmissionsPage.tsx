@@ -173,7 +173,7 @@ function Below({ period }: { period: string }) {
               { title: '出错说明', width: 90, render: (_, r) => explanationsOf(r).length || '—' },
               {
                 title: '截止',
-                width: 120,
+                width: 150,
                 render: (_, r) =>
                   r.overdue ? <Typography.Text type="danger">{r.due}（逾期）</Typography.Text> : r.late ? <Typography.Text type="warning">{r.due}（迟报）</Typography.Text> : (r.due ?? '—'),
               },

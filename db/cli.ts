@@ -89,6 +89,11 @@ interface Outcome {
   data: Record<string, unknown>;
   /** Chinese lines for people. */
   lines: string[];
+  /**
+   * The command did its work but refused part of it (a package in a folder being consolidated): exit 1, the lines
+   * still printed, and with --json ok:false with this error beside the data.
+   */
+  failure?: AppErrorData;
 }
 
 interface Command {
@@ -579,12 +584,14 @@ const COMMANDS: Record<string, Command> = {
   },
 
   'export-package': {
-    usage: 'export-package FILE.cxpkg --kind report|receipt|return|rules|checkout|checkin|backup --to CODE [--period 2026|2026-H1|2026-03] [--passphrase 口令] [--explain 说明.json] [--town GID | --enterprise GID] [--refers-to 包编号] [--comments 意见.json]',
-    summary: '导出交换包（上报、回执、退回、下发规则、外勤领出/交回、完整备份），签名，可加密',
+    usage: 'export-package FILE.cxpkg|目录 --kind report|receipt|return|rules|checkout|checkin|backup --to CODE [--period 2026|2026-H1|2026-03] [--passphrase 口令] [--explain 说明.json] [--town GID | --enterprise GID] [--refers-to 包编号] [--comments 意见.json]',
+    summary: '导出交换包（上报、回执、退回、下发规则、外勤领出/交回、完整备份），签名，可加密；给出目录时按“发送单位-类型-报送期-至接收单位-第N号”命名',
     values: ['kind', 'to', 'period', 'passphrase', 'explain', 'town', 'enterprise', 'refers-to', 'comments'],
     positional: ['交换包文件'],
     async run({ dataDir, args, actor }) {
-      const file = outputFile(args.positional[0]!, '.cxpkg', '交换包');
+      // A folder: the package is named for who sent what (known once its sequence is taken).
+      const given = resolve(args.positional[0]!);
+      const target = existsSync(given) && statSync(given).isDirectory() ? { dir: given } : outputFile(given, '.cxpkg', '交换包');
       const json = (name: string) => {
         const f = args.values.get(name);
         if (!f) return undefined;
@@ -602,12 +609,12 @@ const COMMANDS: Record<string, Command> = {
       };
       return withHost(dataDir, {}, (host) => {
         requireInitialized(host);
-        const r = exportPackage(ctxOf(host, actor), input as ExportInput, file);
+        const r = exportPackage(ctxOf(host, actor), input as ExportInput, target);
         const m = r.manifest;
         return {
-          data: { file, manifest: m, warnings: r.warnings },
+          data: { file: r.file, manifest: m, warnings: r.warnings },
           lines: [
-            `已导出${KIND_LABEL[m.kind]}包：${file}`,
+            `已导出${KIND_LABEL[m.kind]}包：${r.file}`,
             `发给 ${m.receiver.name ?? ''}（${m.receiver.office_code}），第 ${m.sequence} 号${m.period ? `，报送期 ${m.period}` : ''}${m.encryption ? '，已加密' : ''}`,
             `本单位密钥指纹：${m.sender.fingerprint}`,
             ...Object.entries(m.tables).map(([t, n]) => `  ${t}\t${n}`),
@@ -715,8 +722,13 @@ const COMMANDS: Record<string, Command> = {
         requireInitialized(host);
         const r = consolidateFiles(ctxOf(host, actor), files, { pin: args.flags.has('pin'), force: args.flags.has('force') });
         const label = { applied: '已导入', already: '已导入过', refused: '已拒绝' } as const;
+        const refusedRows = r.rows.filter((x) => x.result === 'refused');
         return {
           data: r,
+          // The good packages are in; the refused ones still need a person, so a script must not read this as success.
+          failure: refusedRows.length
+            ? { code: 'PACKAGES_REFUSED', message: `${refusedRows.length} 个交换包被拒绝（${refusedRows.map((x) => `${basename(x.file)}：${x.message}`).join('；')}），其余已导入`, details: refusedRows }
+            : undefined,
           lines: [
             `共 ${files.length} 个包：导入 ${r.applied}，拒绝 ${r.refused}`,
             '文件\t发送单位\t序号\t结果\t新增\t更新\t说明',
@@ -759,7 +771,7 @@ export function helpText(): string {
     '命令：',
   ];
   for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
-  lines.push('', '退出码：0 成功；1 校验发现问题或内部错误；2 输入有误被拒绝（未写入任何数据）');
+  lines.push('', '退出码：0 成功；1 校验发现问题、汇总时有交换包被拒绝（其余已导入）或内部错误；2 输入有误被拒绝（未写入任何数据）');
   return lines.join('\n');
 }
 
@@ -788,9 +800,10 @@ export async function runCli(argv: readonly string[], actor: Actor = cliActor())
     if (args.positional.length > need.length) throw usage(`命令 ${args.command} 多余的参数：${args.positional.slice(need.length).join(' ')}`);
     const dataDir = resolve(args.values.get('data') ?? defaultDataDir());
     const out = await cmd.run({ dataDir, actor, args });
+    const exitCode = out.failure ? EXIT.failed : EXIT.ok;
     return json
-      ? { exitCode: EXIT.ok, stdout: `${JSON.stringify({ ok: true, command: args.command, ...out.data })}\n`, stderr: '' }
-      : { exitCode: EXIT.ok, stdout: `${out.lines.join('\n')}\n`, stderr: '' };
+      ? { exitCode, stdout: `${JSON.stringify({ ok: !out.failure, command: args.command, ...(out.failure ? { error: out.failure } : {}), ...out.data })}\n`, stderr: '' }
+      : { exitCode, stdout: `${out.lines.join('\n')}\n`, stderr: out.failure ? `错误：${out.failure.message}\n` : '' };
   } catch (e) {
     const error: AppErrorData = toErrorData(e);
     const exitCode = error.code === 'INTERNAL' || error.code === 'AUDIT_BROKEN' ? EXIT.failed : EXIT.refused;

@@ -13,7 +13,6 @@ import { runPaced } from '../steps.js';
 import { listPeers, officeKey, unpinPeer } from './keys.js';
 import { retrustPeer, type RetrustInput } from './trust.js';
 import { commentsAndExplanations, markReviewed, ownStatus, packageLog, submissions } from './status.js';
-import { KIND_LABEL } from './package.js';
 import { originOffices, summaryByOffice, summaryExcel } from './summary.js';
 
 function withTemp<T>(fn: (dir: string) => T): T {
@@ -61,9 +60,8 @@ export const exchangeOperations = {
     job: true,
     run: (ctx, i: ExportInput): FileOutput =>
       withTemp((dir) => {
-        const name = `${KIND_LABEL[(i?.kind ?? 'report') as keyof typeof KIND_LABEL] ?? '交换'}-${i?.period ?? ''}-${i?.to ?? ''}.cxpkg`.replace('--', '-');
-        const r = exportPackage(ctx, i, join(dir, 'out.cxpkg'));
-        return toFile(name, readFileSync(r.file));
+        const r = exportPackage(ctx, i, { dir });
+        return toFile(basename(r.file), readFileSync(r.file));
       }),
   }),
   'exchange:verify': op({

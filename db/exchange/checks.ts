@@ -12,6 +12,36 @@ export interface CheckFailure {
   field: string;
   /** Chinese, naming the record and the figure. */
   message: string;
+  /** 出错说明 a lower office already gave for this figure in its report (shown and sent on, not typed again). */
+  explanation?: string;
+  /** The office that wrote that explanation. */
+  explained_by?: string;
+}
+
+/**
+ * The failures with the 出错说明 a lower office sent with its report for the same figure (the newest one each):
+ * a city's report carries its counties' explanations on to the province instead of asking for them again.
+ */
+export function withKnownExplanations(db: Database, failures: CheckFailure[]): CheckFailure[] {
+  if (failures.length === 0) return failures;
+  const rows = db.prepare(`SELECT check_id, explanation, office_code FROM exchange_explanation
+    WHERE check_id IN (SELECT value FROM json_each(?)) AND office_code IS NOT (SELECT region_code FROM office WHERE id = 1) ORDER BY id`)
+    .all(JSON.stringify(failures.map((f) => f.id))) as Array<{ check_id: string; explanation: string; office_code: string }>;
+  const known = new Map(rows.map((r) => [r.check_id, r]));
+  return failures.map((f) => {
+    const k = known.get(f.id);
+    return k ? { ...f, explanation: k.explanation, explained_by: k.office_code } : f;
+  });
+}
+
+/** 出错说明 per check id: those given now win over those a lower office sent. */
+export function explanationsFor(failures: CheckFailure[], given: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of failures) {
+    const e = given[f.id] ?? f.explanation;
+    if (e) out[f.id] = e;
+  }
+  return out;
 }
 
 /** 同比 outside ±50 % is flagged. */

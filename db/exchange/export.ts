@@ -2,21 +2,25 @@
 import { existsSync, readFileSync, rmSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Database } from 'better-sqlite3';
 import type { Ctx } from '../context.js';
+import { regionWithin } from '../codes/regions.js';
 import { hasRole, requireRole, type Role } from '../context.js';
-import { isoTimestamp } from '../clock.js';
+import { isoDate, isoTimestamp } from '../clock.js';
+import { levelOfCode } from './ownership.js';
 import { uuidv7 } from '../ids.js';
 import { audit } from '../audit/audit.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { LATEST_VERSION } from '../migrations/index.js';
-import { TABLES, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, recordLine } from './tables.js';
+import { TABLES, TABLE_BY_NAME, RULE_TABLES, SHIPPED_ORIGIN, tableShapes, contentJson, contentHash, recordLine } from './tables.js';
 import { APP_VERSION } from '../version.js';
 import { FORMAT, FORMAT_VERSION, KINDS, KIND_LABEL, PackageWriter, type Kind, type Manifest } from './package.js';
 import { officeKey } from './keys.js';
 import { periodSchema, periodInfo } from './period.js';
-import { runChecks, type CheckFailure } from './checks.js';
-import { checkRelation, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
+import { explanationsFor, runChecks, withKnownExplanations, type CheckFailure } from './checks.js';
+import { checkRelation, KIND_DIRECTION, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
+import { officeName } from './origin.js';
 
 
 export const exportInput = z.object({
@@ -27,7 +31,7 @@ export const exportInput = z.object({
   passphrase: z.string().min(8, '口令至少 8 个字符').max(200).nullish(),
   /** 出错说明 per failing check id. */
   explanations: z.record(z.string(), z.string().trim().min(2, '出错说明至少 2 个字').max(500)).default({}),
-  /** 外勤 check-out scope: one town (its members, indicators…) or one enterprise (its training plans). */
+  /** 外勤 check-out scope: one town (its members, indicators…) or one enterprise (its training plans, exhibition claims, sanctions). */
   town_gid: z.string().nullish(),
   enterprise_gid: z.string().nullish(),
   /** 回执/退回: the package_id of the report answered. */
@@ -53,7 +57,7 @@ const selected = (full: Set<string>, table: string) =>
  * The rows a kind carries: whole tables (returned; every row but shipped ones) and single rows in temp.x_sel,
  * then every row they point to (not shipped ones), so the receiver can resolve each reference.
  */
-function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<string> {
+function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>, me: OfficeRef): Set<string> {
   const db = ctx.db;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS x_sel (tbl TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID; DELETE FROM temp.x_sel;');
   const full = new Set<string>();
@@ -63,8 +67,11 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
   const dataTables = TABLES.filter((t) => !t.rule).map((t) => t.name);
   if (kind === 'report' || kind === 'checkin') all(dataTables);
   else if (kind === 'backup') all(TABLES.map((t) => t.name));
-  else if (kind === 'rules') all(TABLES.filter((t) => t.rule).map((t) => t.name));
-  else if (kind === 'checkout') {
+  if (kind !== 'backup' && kind !== 'receipt' && kind !== 'return') {
+    const origins = ruleOrigins(db, kind, me);
+    for (const t of RULE_TABLES) db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${t}', id FROM ${t} WHERE origin_office IN (SELECT value FROM json_each(?))`).run(JSON.stringify(origins));
+  }
+  if (kind === 'checkout') {
     const seed = (t: string, where: string, ...args: unknown[]) => db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${t}', id FROM ${t} WHERE ${where}`).run(...args);
     if (i.town_gid) {
       const town = db.prepare('SELECT id FROM town WHERE gid = ?').pluck().get(i.town_gid) as number | undefined;
@@ -83,6 +90,15 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
       seed('enterprise_tier', 'enterprise_id = ?', ent);
       seed('training_plan', 'enterprise_id = ?', ent);
       for (const t of ['training_plan_step', 'trainee', 'training_certificate', 'training_money']) seed(t, 'plan_id IN (SELECT id FROM training_plan WHERE enterprise_id = ?)', ent);
+      // The same person's earlier certificate of the same occupation and level in another enterprise's plan: the
+      // laptop must see it to refuse the second subsidy as the office does (its trainee and plan follow by closure).
+      seed('training_certificate', `id IN (SELECT e.id FROM training_certificate c JOIN training_plan p ON p.id = c.plan_id
+        JOIN training_certificate e ON e.id_no = c.id_no AND e.occupation_code = c.occupation_code AND e.level = c.level AND e.id < c.id
+        WHERE p.enterprise_id = ?)`, ent);
+      // Its exhibition claims, all of them: the annual cap is shared by the enterprise's claims of a year.
+      seed('exhibition_claim', 'enterprise_id = ?', ent);
+      for (const t of ['exhibition_booth', 'exhibition_item', 'exhibition_attachment', 'exhibition_claim_event', 'exhibition_payment']) seed(t, 'claim_id IN (SELECT id FROM exhibition_claim WHERE enterprise_id = ?)', ent);
+      seed('sanction', 'enterprise_id = ?', ent);
     } else {
       throw new AppError('VALIDATION', '外勤领出需要选择一个专业镇或一家企业');
     }
@@ -106,6 +122,16 @@ function select(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): Set<stri
     }
     if (added === 0) break;
   }
+  // Rule sets travel whole: a set that goes brings its bands, shortage occupations and versions, without which
+  // the receiver settles a plan to 0 or cannot calculate a claim at all.
+  for (const s of shapes.values()) {
+    if (!s.spec.rule || full.has(s.spec.name)) continue;
+    for (const r of s.refs.values()) {
+      if (!r.table || !TABLE_BY_NAME.get(r.table)?.rule) continue;
+      const parents = full.has(r.table) ? `p.origin_office IS NOT '${SHIPPED_ORIGIN}'` : `p.id IN (SELECT id FROM temp.x_sel WHERE tbl = '${r.table}')`;
+      db.prepare(`INSERT OR IGNORE INTO temp.x_sel SELECT '${s.spec.name}', t.id FROM ${s.spec.name} t JOIN ${r.table} p ON p.id = t.${r.column} WHERE ${parents}`).run();
+    }
+  }
   return full;
 }
 
@@ -121,9 +147,9 @@ export const EXPORT_ROLE: Record<Kind, Role> = {
 const ID_NUMBER_COLUMN = 'id_no';
 
 /** Refuses an actor who may not see 身份证号 a package that would carry some, naming the tables and counts. */
-function refuseIdNumbers(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>): void {
+function refuseIdNumbers(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>, me: OfficeRef): void {
   if (hasRole(ctx.actor, 'reviewer')) return;
-  const full = select(ctx, kind, i);
+  const full = select(ctx, kind, i, me);
   const shapes = tableShapes(ctx.db);
   const held = TABLES.filter((t) => shapes.get(t.name)!.columns.includes(ID_NUMBER_COLUMN))
     .map((t) => ({ table: t.name, label: t.label, count: ctx.db.prepare(`SELECT count(*) FROM ${t.name} t WHERE ${selected(full, t.name)}`).pluck().get() as number }))
@@ -131,6 +157,23 @@ function refuseIdNumbers(ctx: Ctx, kind: Kind, i: z.output<typeof exportInput>):
   if (held.length) {
     throw new AppError('FORBIDDEN', `此${KIND_LABEL[kind]}包含有${held.map((x) => `${x.label} ${x.count} 条`).join('、')}的身份证号；录入员只能看到部分号码，不能导出带完整身份证号的交换包，请审核人或管理员导出。未生成任何文件。`, held);
   }
+}
+
+/**
+ * Whose rule tables a kind carries whole, besides those its records point to. Upwards (报表) and back from the
+ * field laptop: the sender's own and its lower offices' (a city passes its counties' rule sets on). Downwards
+ * (下发) and to the field laptop: the sender's own and those its offices above published, passed on down; never
+ * another office's sideways, and never a lower office's rules back to it.
+ */
+function ruleOrigins(db: Database, kind: Kind, me: OfficeRef): string[] {
+  const present = new Set<string>();
+  for (const t of RULE_TABLES) {
+    for (const o of db.prepare(`SELECT DISTINCT origin_office FROM ${t} WHERE origin_office IS NOT NULL AND origin_office <> '${SHIPPED_ORIGIN}'`).pluck().all() as string[]) present.add(o);
+  }
+  const up = kind === 'report' || kind === 'checkin';
+  return [...present].filter((o) =>
+    o === me.office_code || (up ? regionWithin(o, me.office_code, me.level) : levelOfCode(o) !== 'county' && regionWithin(me.office_code, o, levelOfCode(o))),
+  ).sort();
 }
 
 function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
@@ -142,7 +185,27 @@ function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
   return b ?? null;
 }
 
-export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportResult {
+/**
+ * The name a package is offered under: who sent what to whom, and which one, so that ten counties' files in one
+ * folder never collide: 泽州县140525-上报-2025-至140500-第3号.cxpkg. Packages without a period carry their date;
+ * those between ledgers of one office (field laptops, backups) also the sender key's first fingerprint group,
+ * since two laptops of one office number their packages independently.
+ */
+export function packageFileName(db: Database, m: Pick<Manifest, 'kind' | 'period' | 'sender' | 'receiver' | 'sequence' | 'created_at'>): string {
+  const parts = [`${officeName(db, m.sender.office_code)}${m.sender.office_code === officeName(db, m.sender.office_code) ? '' : m.sender.office_code}`, KIND_LABEL[m.kind]];
+  parts.push(m.period ?? isoDate(new Date(m.created_at)).replaceAll('-', ''));
+  parts.push(`至${m.receiver.office_code}`);
+  if (KIND_DIRECTION[m.kind] === 'same') parts.push(`密钥${m.sender.fingerprint.replaceAll('-', '').slice(0, 8)}`);
+  parts.push(`第${m.sequence}号`);
+  // Names come from the region table or a pinned peer: keep only what every file system takes.
+  return `${parts.join('-').replace(/[\\/:*?"<>|\s]/g, '_')}.cxpkg`;
+}
+
+/**
+ * Writes the package to `target`: a file path, or `{ dir }` to write it there under its packageFileName (known
+ * only once the sequence is taken). An existing file of that name is never overwritten.
+ */
+export function exportPackage(ctx: Ctx, raw: ExportInput, target: string | { dir: string }): ExportResult {
   const i = parseInput(exportInput, raw, LABELS);
   const kind = i.kind;
   requireRole(ctx.actor, EXPORT_ROLE[kind], `导出${KIND_LABEL[kind]}包`);
@@ -166,18 +229,21 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
   if (kind === 'return' && i.comments.length === 0) throw new AppError('VALIDATION', '退回需要至少一条意见', [{ field: 'comments', label: '退回意见', message: '必填' }]);
 
   let checks: CheckFailure[] = [];
+  let explained: Record<string, string> = {};
   if (kind === 'report') {
-    checks = runChecks(ctx.db, period!);
-    const unexplained = checks.filter((c) => !i.explanations[c.id]);
+    checks = withKnownExplanations(ctx.db, runChecks(ctx.db, period!));
+    explained = explanationsFor(checks, i.explanations);
+    const unexplained = checks.filter((c) => !explained[c.id]);
     if (unexplained.length) {
       throw new AppError('CHECKS_FAILED', `审核公式未通过 ${unexplained.length} 项（如：${unexplained[0]!.message}），请修正数据或填写出错说明后再导出`, unexplained);
     }
   }
 
   // Before the key is made on first use (a write) and before any file exists.
-  refuseIdNumbers(ctx, kind, i);
+  refuseIdNumbers(ctx, kind, i, me);
   const key = officeKey(ctx);
-  const tmp = `${file}.partial`;
+  let file = typeof target === 'string' ? target : '';
+  const tmp = typeof target === 'string' ? `${target}.partial` : join(target.dir, `.${uuidv7(ctx.clock)}.cxpkg.partial`);
   const w = new PackageWriter(tmp, i.passphrase ?? null);
   const warnings: string[] = [];
   const now = isoTimestamp(ctx.clock.now());
@@ -185,7 +251,7 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
     const result = ctx.db.transaction(() => {
       const tables: Record<string, number> = {};
       if (kind !== 'receipt' && kind !== 'return') {
-        const full = select(ctx, kind, i);
+        const full = select(ctx, kind, i, me);
         const shapes = tableShapes(ctx.db);
         const shas = new Set<string>();
         for (const spec of TABLES) {
@@ -223,7 +289,10 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
       }
       if (kind === 'report' && checks.length) {
         const part = w.part('checks.json');
-        part.bytes(Buffer.from(JSON.stringify(checks.map((c) => ({ ...c, explanation: i.explanations[c.id]! })), null, 1)));
+        // explained_by stays only where the lower office's explanation went on unchanged.
+        const entry = ({ explanation: _e, explained_by: by, ...c }: CheckFailure) =>
+          ({ ...c, explanation: explained[c.id]!, ...(by && !i.explanations[c.id] ? { explained_by: by } : {}) });
+        part.bytes(Buffer.from(JSON.stringify(checks.map(entry), null, 1)));
         part.end();
       }
       const packageId = uuidv7(ctx.clock);
@@ -259,6 +328,10 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, file: string): ExportR
         refers_to: refersTo,
       }, key);
       const manifestSha = w.manifestSha256;
+      if (typeof target !== 'string') {
+        file = join(target.dir, packageFileName(ctx.db, manifest));
+        if (existsSync(file)) throw new AppError('FILE_EXISTS', `文件已存在，未覆盖：${file}`);
+      }
       ctx.db.prepare(`INSERT INTO exchange_package(direction, package_id, kind, period, sender_code, sender_level, sender_name, sender_fingerprint,
           receiver_code, sequence, manifest_sha256, file_name, counts, created_at, status)
         VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'exported')`).run(

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import type { Database } from 'better-sqlite3';
 import { ownOrigin } from './versions.js';
+import { SHIPPED_ORIGIN } from './tables.js';
+import { AppError } from '../result.js';
 
 export const originOfficeField = z.string().regex(/^\d{6}$/, '应为 6 位数字');
 
@@ -49,4 +51,15 @@ export function byOrigin<T extends { k: string | null }>(db: Database, rows: T[]
   return rows
     .map(({ k, ...rest }) => ({ office_code: k ?? own, office_name: officeName(db, k ?? own), own: (k ?? own) === own, ...rest }))
     .sort((a, b) => (a.own !== b.own ? (a.own ? -1 : 1) : a.office_code.localeCompare(b.office_code)));
+}
+
+/**
+ * Rule tables belong to the office that made them (origin_office). Another office's (下发 from above, or a lower
+ * office's that came up in its report) are used here as they are: a revision made here would be a version the
+ * owner never made, and the owner's next version would no longer import. Shipped samples (000000) are the same in
+ * every office and stay revisable. Refuses before anything is written.
+ */
+export function requireOwnRules(db: Database, origin: string | null, what: string): void {
+  if (origin === null || origin === SHIPPED_ORIGIN || origin === ownOrigin(db)) return;
+  throw new AppError('READ_ONLY', `${what}是${officeFullName(db, origin)}（${origin}）制定的规则，本单位只能使用，不能修订（新增版本、修改或停用）。需要本地标准时，请以本单位的行政区划代码新建规则。`, { origin_office: origin });
 }

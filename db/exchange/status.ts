@@ -7,7 +7,7 @@ import { audit } from '../audit/audit.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { periodInfo, periodSchema } from './period.js';
-import { runChecks, type CheckFailure } from './checks.js';
+import { explanationsFor, runChecks, withKnownExplanations, type CheckFailure } from './checks.js';
 import { requireOffice } from './relations.js';
 
 export type ReportStatus = 'draft' | 'reviewed' | 'reported' | 'accepted' | 'returned';
@@ -22,11 +22,13 @@ export interface SubmissionRow {
   package_id: string | null;
   due: string | null;
   overdue: boolean;
+  /** 迟报: reported, but the package was made (its created_at, China time) after the due date. */
+  late: boolean;
 }
 
 export const periodInput = z.object({ period: periodSchema });
 
-export function submissions(ctx: Ctx, raw: unknown): { period: string; label: string; due: string | null; rows: SubmissionRow[]; overdue: number } {
+export function submissions(ctx: Ctx, raw: unknown): { period: string; label: string; due: string | null; rows: SubmissionRow[]; overdue: number; late: number } {
   const { period } = parseInput(periodInput, raw, { period: '报送期' });
   const office = requireOffice(ctx.db);
   if (office.level === 'county') throw new AppError('VALIDATION', '报送情况用于市级、省级单位查看下级的报送');
@@ -38,25 +40,28 @@ export function submissions(ctx: Ctx, raw: unknown): { period: string; label: st
   const rows = below.map((r): SubmissionRow => {
     const s = st.get(r.code, period) as { status: ReportStatus; reported_at: string | null; package_id: string | null } | undefined;
     const submitted = s && (s.status === 'reported' || s.status === 'accepted');
+    // When the report was made is the sender's signed created_at, not when it reached this office.
+    const late = !!s?.reported_at && info.due !== null && isoDate(new Date(s.reported_at)) > info.due;
     return {
       office_code: r.code,
       office_name: r.name,
       status: s?.status ?? 'missing',
-      status_label: s ? STATUS_LABEL[s.status] : '未报送',
+      status_label: s ? `${STATUS_LABEL[s.status]}${late ? '（迟报）' : ''}` : '未报送',
       reported_at: s?.reported_at ?? null,
       package_id: s?.package_id ?? null,
       due: info.due,
       overdue: !submitted && info.due !== null && today > info.due,
+      late,
     };
   });
-  return { period, label: info.label, due: info.due, rows, overdue: rows.filter((r) => r.overdue).length };
+  return { period, label: info.label, due: info.due, rows, overdue: rows.filter((r) => r.overdue).length, late: rows.filter((r) => r.late).length };
 }
 
 export function ownStatus(ctx: Ctx, raw: unknown): { period: string; status: ReportStatus; status_label: string; checks: CheckFailure[] } {
   const { period } = parseInput(periodInput, raw, { period: '报送期' });
   const office = requireOffice(ctx.db);
   const s = (ctx.db.prepare('SELECT status FROM report_status WHERE office_code = ? AND period = ?').pluck().get(office.region_code, period) as ReportStatus | undefined) ?? 'draft';
-  return { period, status: s, status_label: STATUS_LABEL[s], checks: runChecks(ctx.db, period) };
+  return { period, status: s, status_label: STATUS_LABEL[s], checks: withKnownExplanations(ctx.db, runChecks(ctx.db, period)) };
 }
 
 export const reviewInput = z.object({ period: periodSchema, explanations: z.record(z.string(), z.string().trim().min(2).max(500)).default({}) });
@@ -66,13 +71,15 @@ export function markReviewed(ctx: Ctx, raw: unknown): { status: ReportStatus } {
   requireRole(ctx.actor, 'reviewer', '审核报表');
   const i = parseInput(reviewInput, raw, { period: '报送期', explanations: '出错说明' });
   const office = requireOffice(ctx.db);
-  const failing = runChecks(ctx.db, i.period).filter((c) => !i.explanations[c.id]);
+  const checks = withKnownExplanations(ctx.db, runChecks(ctx.db, i.period));
+  const explained = explanationsFor(checks, i.explanations);
+  const failing = checks.filter((c) => !explained[c.id]);
   if (failing.length) throw new AppError('CHECKS_FAILED', `审核公式未通过 ${failing.length} 项（如：${failing[0]!.message}），请修正数据或填写出错说明`, failing);
   const now = isoTimestamp(ctx.clock.now());
   ctx.db.transaction(() => {
     ctx.db.prepare(`INSERT INTO report_status(office_code, period, status, updated_at, updated_by) VALUES (?, ?, 'reviewed', ?, ?)
       ON CONFLICT(office_code, period) DO UPDATE SET status = 'reviewed', updated_at = excluded.updated_at, updated_by = excluded.updated_by`).run(office.region_code, i.period, now, ctx.actor.username);
-    audit(ctx, 'exchange.review', 'report_status', `${office.region_code}:${i.period}`, { explained: Object.keys(i.explanations) });
+    audit(ctx, 'exchange.review', 'report_status', `${office.region_code}:${i.period}`, { explained: Object.keys(explained) });
   })();
   return { status: 'reviewed' };
 }

@@ -34,7 +34,9 @@ export function latestRules(db: Database, ruleSetId: number): LoadedRules {
   const set = ruleSetById(db, ruleSetId);
   const v = db
     .prepare('SELECT version, rules_json FROM exhibition_rule_version WHERE rule_set_id = ? ORDER BY version DESC LIMIT 1')
-    .get(ruleSetId) as { version: number; rules_json: string };
+    .get(ruleSetId) as { version: number; rules_json: string } | undefined;
+  // A set without versions can only come from a package that left them behind: say so rather than fail inside.
+  if (!v) throw new AppError('NO_RULES', `参展补贴规则「${set.name}」没有任何版本，无法计算；请让制定规则的单位重新下发或上报`);
   return { set, version: v.version, rules: JSON.parse(v.rules_json) as RuleTable };
 }
 

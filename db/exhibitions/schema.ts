@@ -125,6 +125,8 @@ export interface RuleSetRow {
   source: string | null;
   created_at: string;
   created_by: string;
+  /** The office that made the table (migration 6); another office's is read-only here. */
+  origin_office: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------

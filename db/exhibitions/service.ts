@@ -1,7 +1,7 @@
 // Exhibition subsidies (参展补贴) use-cases: fairs, rule tables, claims, materials, workflow, payment and recovery.
 // Every write runs in one transaction with its audit entry; amounts are integer fen throughout.
 import { ownOrigin } from '../exchange/versions.js';
-import { originCondition } from '../exchange/origin.js';
+import { originCondition, requireOwnRules } from '../exchange/origin.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -175,6 +175,7 @@ export function reviseRuleSet(ctx: Ctx, raw: unknown): { rule_set: RuleSetView; 
   requireRole(ctx.actor, 'admin', '修订参展补贴规则');
   const i = parseNested(ruleSetReviseInput, raw, RULE_SET_LABELS, RULE_ROW_LABELS);
   const prev = q.latestRules(ctx.db, i.rule_set_id);
+  requireOwnRules(ctx.db, prev.set.origin_office, `参展补贴规则「${prev.set.name}」`);
   return ctx.db.transaction(() => {
     const version = prev.version + 1;
     ctx.db

@@ -8,6 +8,7 @@ import { uuidv7 } from '../ids.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { audit } from '../audit/audit.js';
+import { requireOwnRules } from '../exchange/origin.js';
 import {
   evaluate,
   formatEvaluation,
@@ -63,6 +64,8 @@ export function saveRuleSet(ctx: Ctx, raw: unknown): RuleSet {
   if (input.region_code && !ctx.db.prepare('SELECT 1 FROM region WHERE code = ?').get(input.region_code)) {
     throw fieldError('region_code', '适用地区', `「${input.region_code}」不存在于 GB/T 2260 代码表`);
   }
+  const latest = ctx.db.prepare('SELECT name, origin_office FROM town_rule_set WHERE code = ? ORDER BY version DESC LIMIT 1').get(input.code) as { name: string; origin_office: string | null } | undefined;
+  if (latest) requireOwnRules(ctx.db, latest.origin_office, `评价规则「${latest.name}」（${input.code}）`);
   return ctx.db.transaction(() => {
     const version = ((ctx.db.prepare('SELECT max(version) FROM town_rule_set WHERE code = ?').pluck().get(input.code) as number | null) ?? 0) + 1;
     const id = Number(

@@ -266,6 +266,8 @@ export interface RuleSetRow {
   max_advance_bp: number; shortage_bonus_bp: number; shortage_min_level: Level | null; claim_window_months: number | null;
   require_social_insurance: 0 | 1; is_sample: 0 | 1; source: string | null; note: string | null;
   status: 'active' | 'superseded' | 'retired'; created_at: string; created_by: string;
+  /** The office that made the table (migration 6); another office's is read-only here. */
+  origin_office: string | null;
 }
 export interface BandRow {
   id: number; gid: string; rule_set_id: number; level_from: Level; level_to: Level; label: string;

@@ -1,5 +1,5 @@
 import { ownOrigin } from '../exchange/versions.js';
-import { originCondition, originOfficeField } from '../exchange/origin.js';
+import { originCondition, originOfficeField, requireOwnRules } from '../exchange/origin.js';
 import { z } from 'zod';
 import type { Actor, Ctx } from '../context.js';
 import { hasRole, requireRole } from '../context.js';
@@ -196,6 +196,11 @@ export function createRuleSet(ctx: Ctx, raw: unknown): RuleSetDetail {
     issues.push({ field: 'shortage_bonus_percent', label: '紧缺职业加成', message: '列了紧缺职业目录时须填写加成比例' });
   }
   if (issues.length) throw invalid(issues);
+  const latest = ctx.db
+    .prepare('SELECT name, origin_office FROM subsidy_rule_set WHERE region_code = ? AND year = ? AND plan_type = ? ORDER BY version DESC LIMIT 1')
+    .get(d.region_code, d.year, d.plan_type) as { name: string; origin_office: string | null } | undefined;
+  // The next version of another office's table would be one its owner never made (and clash with the owner's own).
+  if (latest) requireOwnRules(ctx.db, latest.origin_office, `补贴规则「${latest.name}」（${d.region_code} ${d.year} 年 ${PLAN_TYPE_LABEL[d.plan_type]}）`);
   return ctx.db.transaction(() => {
     const prev = ctx.db
       .prepare('SELECT id, version FROM subsidy_rule_set WHERE region_code = ? AND year = ? AND plan_type = ? ORDER BY version DESC LIMIT 1')
@@ -237,6 +242,7 @@ export function retireRuleSet(ctx: Ctx, raw: unknown): RuleSetDetail {
   requireRole(ctx.actor, 'admin', '停用补贴规则');
   const i = parseInput(z.object({ id: z.number().int().positive(), reason: z.string().trim().min(1, '必填').max(200) }), raw, { reason: '停用原因' });
   const s = getRuleSetDetail(ctx, i.id);
+  requireOwnRules(ctx.db, s.origin_office, `补贴规则「${s.name}」`);
   if (s.status === 'retired') throw new AppError('CONFLICT', `补贴规则「${s.name}」已停用`);
   ctx.db.transaction(() => {
     ctx.db.prepare(`UPDATE subsidy_rule_set SET status = 'retired' WHERE id = ?`).run(i.id);

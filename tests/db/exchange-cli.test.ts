@@ -1,7 +1,7 @@
 // The exchange commands of the headless CLI, on real data folders: a county exports, a city verifies,
 // dry-runs, pins, applies, consolidates a folder and lists 报送情况.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../db/cli.js';
 import { tempDirPerTest } from '../helpers.js';
@@ -54,6 +54,29 @@ describe('exchange CLI', () => {
     const c = await runCli(['--data', city, 'consolidate', folder, '--json']);
     const cr = JSON.parse(c.stdout);
     expect(cr.rows.map((r: { result: string }) => r.result).sort()).toEqual(['already', 'applied', 'refused']);
+    // The good packages went in, but a refused one makes the run fail for a script: exit 1, each refusal named.
+    expect(c.exitCode).toBe(1);
+    expect(cr.ok).toBe(false);
+    expect(cr.error.code).toBe('PACKAGES_REFUSED');
+    expect(cr.error.message).toContain('junk.cxpkg');
+    const plain = await runCli(['--data', city, 'consolidate', folder]);
+    expect(plain.exitCode).toBe(1);
+    expect(plain.stdout).toMatch(/junk\.cxpkg\t—\t—\t已拒绝/);
+    expect(plain.stderr).toContain('1 个交换包被拒绝');
+    const clean = join(dir, 'clean');
+    mkdirSync(clean);
+    copyFileSync(second, join(clean, 'second.cxpkg'));
+    const ok2 = await runCli(['--data', city, 'consolidate', clean]);
+    expect([ok2.exitCode, ok2.stderr]).toEqual([0, '']);
+    expect(ok2.stdout).toContain('已导入过');
+
+    // Given a folder, export-package names the file for who sent what.
+    const outbox = join(dir, 'outbox');
+    mkdirSync(outbox);
+    const named = await runCli(['--data', county, 'export-package', '--kind', 'report', '--period', '2025', '--to', '140500', '--explain', explain, outbox, '--json']);
+    expect(named.exitCode).toBe(0);
+    expect(JSON.parse(named.stdout).file).toBe(join(outbox, '泽州县140525-上报-2025-至140500-第3号.cxpkg'));
+    expect(readdirSync(outbox)).toEqual(['泽州县140525-上报-2025-至140500-第3号.cxpkg']);
 
     const s = await runCli(['--data', city, 'submissions', '--period', '2025']);
     expect(s.stdout).toMatch(/140525\t泽州县\t已上报/);

@@ -63,7 +63,7 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
     await shot(a, 'exchange-03-county-checks-explained');
     const r = await download(a, () => a.getByRole('button', { name: '导出并保存交换包' }).click(), 'report.cxpkg');
     reportFile = r.file;
-    expect(r.suggested).toMatch(/\.cxpkg$/);
+    expect(r.suggested).toBe(`泽州县140525-上报-${PERIOD}-至140500-第1号.cxpkg`);
     await a.getByTestId('export-done').waitFor();
     await a.getByTestId('checks-card').getByText('已上报').waitFor();
     await shot(a, 'exchange-04-county-exported');
@@ -101,6 +101,18 @@ describe('exchange: county report → city dry run, apply, 报送情况, 退回 
     await b.getByRole('button', { name: '试导入（不写入）' }).click();
     await expect(b.getByTestId('already-applied').innerText()).resolves.toContain('没有任何改动');
     await shot(b, 'exchange-08-city-reimport');
+  });
+
+  it("city: its own 年报's 审核公式 come with 泽州县's 出错说明 filled in", async () => {
+    await b.goto(`${city.url}#/exchange/export`);
+    await b.getByRole('heading', { name: '上报/导出' }).waitFor();
+    await b.getByRole('button', { name: '运行审核公式' }).click();
+    const list = b.getByTestId('check-list');
+    await list.waitFor();
+    await expect(list.locator('textarea').first().inputValue()).resolves.toContain('待统计部门核定');
+    await list.getByText('出错说明由下级单位 140525 随上报包填写').first().waitFor();
+    expect(await b.getByRole('button', { name: '导出并保存交换包' }).isDisabled()).toBe(false);
+    await shot(b, 'exchange-08b-city-checks-explained-below');
   });
 
   it('city: 报送情况 shows 泽州县 reported; returns it with a comment; 催报单 prints', async () => {

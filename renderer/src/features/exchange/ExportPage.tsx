@@ -56,11 +56,17 @@ export function ExportPage() {
     void exchange.enterprises('').then((r) => setEnts(r.rows.map((e) => ({ value: e.gid, label: `${e.name}（${e.uscc}）` }))));
   }, [kind]);
 
+  /** The checks, with the 出错说明 a lower office already sent filled in (each still editable). */
+  const loadChecks = async () => {
+    const r = await exchange.checks(period);
+    setChecks(r);
+    setExplanations((typed) => ({ ...Object.fromEntries(r.checks.filter((c) => c.explanation).map((c) => [c.id, c.explanation!])), ...typed }));
+  };
   const runChecks = async () => {
     setError(null);
     setBusy(true);
     try {
-      setChecks(await exchange.checks(period));
+      await loadChecks();
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -91,10 +97,10 @@ export function ExportPage() {
       );
       setSaved(name);
       message.success(`已导出 ${name}`);
-      if (kind === 'report') setChecks(await exchange.checks(period));
+      if (kind === 'report') await loadChecks();
     } catch (e) {
       setError(errorText(e));
-      if (e instanceof ApiError && e.code === 'CHECKS_FAILED') setChecks(await exchange.checks(period));
+      if (e instanceof ApiError && e.code === 'CHECKS_FAILED') await loadChecks();
     } finally {
       setBusy(false);
       setProgress(null);
@@ -105,7 +111,7 @@ export function ExportPage() {
     try {
       const explained = Object.fromEntries((checks?.checks ?? []).map((c) => [c.id, (explanations[c.id] ?? '').trim()]));
       await exchange.review(period, explained);
-      setChecks(await exchange.checks(period));
+      await loadChecks();
       message.success('已标记为"已审核"');
     } catch (e) {
       setError(errorText(e));
@@ -194,6 +200,11 @@ export function ExportPage() {
                       <Typography.Text strong>
                         {i + 1}. {c.message}
                       </Typography.Text>
+                      {c.explained_by && (
+                        <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                          （出错说明由下级单位 {c.explained_by} 随上报包填写）
+                        </Typography.Text>
+                      )}
                       <Input.TextArea
                         aria-label={`出错说明 ${i + 1}`}
                         style={{ marginTop: 6 }}

@@ -137,6 +137,7 @@ function Below({ period }: { period: string }) {
               <span>
                 共 {data.rows.length} 个单位，已报 {data.rows.filter((r) => r.status !== 'missing').length} 个
                 {data.overdue ? <Typography.Text type="danger">，逾期 {data.overdue} 个</Typography.Text> : ''}
+                {data.late ? <Typography.Text type="warning">，迟报 {data.late} 个</Typography.Text> : ''}
               </span>
               <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/exchange/chase/${period}`)}>
                 催报单
@@ -167,10 +168,15 @@ function Below({ period }: { period: string }) {
             columns={[
               { title: '行政区划代码', dataIndex: 'office_code', width: 120 },
               { title: '单位', dataIndex: 'office_name' },
-              { title: '状态', width: 100, render: (_, r) => <StatusTag status={r.status} label={r.status_label} /> },
+              { title: '状态', width: 130, render: (_, r) => <StatusTag status={r.status} label={r.status_label} /> },
               { title: '上报时间', dataIndex: 'reported_at', width: 150, render: when },
               { title: '出错说明', width: 90, render: (_, r) => explanationsOf(r).length || '—' },
-              { title: '截止', width: 110, render: (_, r) => (r.overdue ? <Typography.Text type="danger">{r.due}（逾期）</Typography.Text> : (r.due ?? '—')) },
+              {
+                title: '截止',
+                width: 150,
+                render: (_, r) =>
+                  r.overdue ? <Typography.Text type="danger">{r.due}（逾期）</Typography.Text> : r.late ? <Typography.Text type="warning">{r.due}（迟报）</Typography.Text> : (r.due ?? '—'),
+              },
               {
                 title: '操作',
                 width: 160,

@@ -691,6 +691,21 @@ function jsonPart(pkg: OpenPackage, part: Part, key: Buffer | null): unknown {
   }
 }
 
+/**
+ * A part's hash is known only at its end, after its lines were read: a byte changed in transit can surface first as
+ * a bad record or an unknown field. When a read fails, the parts' stored bytes are checked (cheap, no decryption),
+ * so a damaged file is named as damaged rather than by whatever its damage looked like.
+ */
+function tamperedFirst(pkg: OpenPackage, e: unknown): unknown {
+  if (e instanceof AppError && (e.code === 'HASH_MISMATCH' || e.code === 'CONFLICTS_UNRESOLVED')) return e;
+  try {
+    for (const p of pkg.manifest.parts) streamPart(pkg, p, null, () => {}, true);
+  } catch (damage) {
+    if (damage instanceof AppError) return damage;
+  }
+  return e;
+}
+
 function describe(pkg: OpenPackage): ImportResult['package'] {
   const m = pkg.manifest;
   return { package_id: m.package_id, kind: m.kind, kind_label: KIND_LABEL[m.kind], period: m.period, sender: m.sender, receiver: m.receiver, sequence: m.sequence, created_at: m.created_at, encrypted: !!m.encryption };
@@ -721,7 +736,7 @@ export function* importSteps(ctx: Ctx, file: string, mode: 'dry' | 'apply', raw:
       return result;
     } catch (e) {
       if (e instanceof DryRun) return (e as DryRun & { result: ImportResult }).result;
-      throw e;
+      throw tamperedFirst(pkg, e);
     } finally {
       for (const f of staged) rmSync(f.tmp, { force: true });
     }

@@ -40,7 +40,12 @@ export const manifestSchema = z.object({
   receiver: z.object({ office_code: z.string().regex(/^\d{6}$/), level: level.nullable(), name: z.string().max(100).nullable() }),
   created_at: z.string(),
   sequence: z.number().int().positive(),
-  encryption: z.object({ alg: z.literal('AES-256-GCM'), kdf: z.literal('scrypt'), salt: z.string(), N: z.number().int(), r: z.number().int(), p: z.number().int() }).nullable(),
+  // scrypt's cost is the sender's to choose, within what an office PC derives in a moment (a hostile N would hang it).
+  encryption: z.object({
+    alg: z.literal('AES-256-GCM'), kdf: z.literal('scrypt'), salt: z.string().max(64),
+    N: z.number().int().refine((n) => n >= 1024 && n <= 1 << 20 && (n & (n - 1)) === 0, '应为 1024～1048576 之间的 2 的幂'),
+    r: z.number().int().min(1).max(16), p: z.number().int().min(1).max(4),
+  }).nullable(),
   tables: z.record(z.string(), z.number().int().nonnegative()),
   parts: z.array(partSchema).max(100_000),
   scope: z.record(z.string(), z.string()).optional(),
@@ -50,7 +55,11 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 export function deriveKey(passphrase: string, saltB64: string, p = SCRYPT): Buffer {
-  return scryptSync(passphrase.normalize('NFC'), Buffer.from(saltB64, 'base64'), 32, { N: p.N, r: p.r, p: p.p, maxmem: 64 * 1024 * 1024 });
+  try {
+    return scryptSync(passphrase.normalize('NFC'), Buffer.from(saltB64, 'base64'), 32, { N: p.N, r: p.r, p: p.p, maxmem: 64 * 1024 * 1024 });
+  } catch {
+    throw new AppError('BAD_PACKAGE', `交换包的加密参数（scrypt N=${p.N}, r=${p.r}, p=${p.p}）超出本程序允许的范围。未写入任何数据。`);
+  }
 }
 
 /** Writes parts one after another; finish() adds the signed manifest. */

@@ -168,6 +168,20 @@ describe('hostile packages at the city', () => {
     expect(attachmentFiles()).toEqual(files);
   });
 
+  it('refuses scrypt parameters that would take gigabytes, before deriving anything', () => {
+    const e = readEntries(good);
+    const file = join(out, `m-${++seq}.cxpkg`);
+    writeResigned(e, file, key, seq, (m) => (m.encryption = { alg: 'AES-256-GCM', kdf: 'scrypt', salt: 'AAAAAAAAAAAAAAAAAAAAAA==', N: 1 << 20, r: 16, p: 4 }));
+    const before = ledgerHash(city.db);
+    const err = refusal(() => importPackage(cityCtx(), file, 'apply', { passphrase: '口令口令口令口令' }));
+    expect(err.code).toBe('BAD_PACKAGE');
+    expect(err.message).toContain('加密参数');
+    expect(ledgerHash(city.db)).toBe(before);
+    const huge = join(out, `m-${++seq}.cxpkg`);
+    writeResigned(readEntries(good), huge, key, seq, (m) => (m.encryption = { alg: 'AES-256-GCM', kdf: 'scrypt', salt: 'AA==', N: 1 << 30, r: 8, p: 1 }));
+    expect(refusal(() => importPackage(cityCtx(), huge, 'apply', { passphrase: '口令口令口令口令' })).code).toBe('BAD_PACKAGE');
+  });
+
   it('normalises a code the way the form does (full-width, lower case) instead of refusing it', () => {
     const e = readEntries(good);
     const rs = recordsOf(e, 'enterprise');

@@ -22,6 +22,8 @@ import { tableShapes, contentJson, recordLine, type TableShape } from '../../db/
 import { consolidateFiles, packagesInFolder } from '../../db/exchange/consolidate.js';
 import { exportPackage } from '../../db/exchange/export.js';
 import { importPackage, verifyPackage } from '../../db/exchange/import.js';
+import { withCheckChar } from '../../db/enterprises/uscc.js';
+import { syntheticIdNo } from '../../db/idcard/idcard.js';
 
 interface Out {
   figure(label: string, value: number, unit: string, target?: { kind: 'min' | 'max'; value: number }): void;
@@ -59,7 +61,7 @@ const meta = (c: string) => ({ created_at: AT, created_by: `bench${c}`, updated_
 function* countyRows(c: string, n: Sizes): Generator<[string, Row]> {
   const g = (kind: string, i: number) => `0195${kind}00-${c.slice(0, 4)}-7${c.slice(4)}0-8000-${String(i).padStart(12, '0')}`;
   for (let i = 0; i < n.enterprises; i++) {
-    const uscc = `91${c}${String(i).padStart(9, '0')}X`;
+    const uscc = withCheckChar(`91${c}${String(i).padStart(9, '0')}`);
     yield ['enterprise', { gid: g('01', i), uscc, name: `${c}合成企业${i}有限公司`, name_initials: 'hcqy', name_pinyin: 'hechengqiye', search_text: `${c}合成企业${i} ${uscc}`, region_code: c, scale: i % 7 ? 'below' : 'above', status: 'active', ...meta(c) }];
   }
   const towns = Math.max(1, Math.round(n.townYears / 5));
@@ -70,7 +72,7 @@ function* countyRows(c: string, n: Sizes): Generator<[string, Row]> {
     yield ['training_plan', { gid: g('04', p), code: `${c}-2025-JN-${String(p).padStart(5, '0')}`, enterprise_id: g('01', p % n.enterprises), plan_type: 'skills', occupation_code: '6-18-01-01', occupation_name: '车工', target_level: 'L4', planned_count: 30, start_date: '2025-03-01', end_date: '2025-09-30', rule_set_id: TRAINING_RULES, status: 'opened', ...meta(c) }];
   }
   for (let t = 0; t < n.trainees; t++) {
-    yield ['trainee', { gid: g('05', t), plan_id: g('04', Math.floor(t / 25)), name: `学员${t}`, id_no: `${c}1990${String(t).padStart(7, '0')}X`, birth_date: '1990-01-01', gender: t % 2 ? 'M' : 'F', social_insurance_verified: 0, sessions_attended: 0, hours_attended: 0, outcome: 'in_training', ...meta(c) }];
+    yield ['trainee', { gid: g('05', t), plan_id: g('04', Math.floor(t / 25)), name: `学员${t}`, id_no: syntheticIdNo(c, '1990-01-01', t), birth_date: '1990-01-01', gender: t % 2 ? 'M' : 'F', social_insurance_verified: 0, sessions_attended: 0, hours_attended: 0, outcome: 'in_training', ...meta(c) }];
   }
   if (n.claims) yield ['exhibition_fair', { gid: g('06', 0), name: `${c} 合成展会`, organiser: '主办方', gov_level: 'provincial', scope: 'domestic', market_type: 'traditional', country: '中国', start_date: '2025-05-01', end_date: '2025-05-03', ...meta(c) }];
   for (let k = 0; k < n.claims; k++) {
@@ -152,7 +154,8 @@ export async function benchExchange(out: Out, tmp: string): Promise<void> {
   const t0 = performance.now();
   const r = consolidateFiles(ctx, files, { pin: true });
   const secs = (performance.now() - t0) / 1000;
-  if (r.refused) out.note(`拒绝 ${r.refused} 个包：${r.rows.find((x) => x.result === 'refused')?.message}`);
+  // A refused package would make the figure meaningless (nothing written is fast): the bench stops instead.
+  if (r.refused) throw new Error(`拒绝 ${r.refused} 个包：${r.rows.find((x) => x.result === 'refused')?.message}`);
   out.figure(`省级汇总 ${files.length} 个县级包（${rows} 行）`, secs, 's');
   out.figure('汇总速度', rows / secs, '行/s');
   out.figure('峰值内存 RSS', process.resourceUsage().maxRSS / 1024, 'MB', { kind: 'max', value: 1024 });

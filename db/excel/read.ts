@@ -11,13 +11,19 @@ export interface ColumnSpec {
   required?: boolean;
   /** Other header texts accepted for this column (older templates, WPS renames). */
   aliases?: string[];
-  kind?: 'text' | 'number' | 'date';
+  /**
+   * 'code': an identifier (身份证号, 统一社会信用代码) that a number can never hold faithfully: Excel keeps 15
+   * significant digits and no leading zeros, so a numeric cell in this column is refused whatever its value.
+   */
+  kind?: 'text' | 'number' | 'date' | 'code';
 }
 
 export interface SheetRow {
   /** 1-based row number as Excel shows it. */
   row: number;
   values: Record<string, Cell>;
+  /** Cells that cannot be trusted (numbers whose digits Excel changed): the row is refused with these. */
+  problems?: RowError[];
 }
 
 export interface RowError {
@@ -102,6 +108,7 @@ export async function streamSheet(
   let count = 0;
   let cols: number[] | null = null;
   let keys: string[] = [];
+  let specs: ColumnSpec[] = [];
   let sawSheet = false;
   try {
     const book = openWorkbook(bytes);
@@ -110,16 +117,26 @@ export async function streamSheet(
       if (!cols) {
         const colIndex = matchHeaders(values, spec, fileName);
         cols = [...colIndex.keys()];
-        keys = [...colIndex.values()].map((c) => c.key);
+        specs = [...colIndex.values()];
+        keys = specs.map((c) => c.key);
         return;
       }
       const rec: Record<string, Cell> = {};
-      for (let j = 0; j < cols.length; j++) rec[keys[j]!] = values[cols[j]!] ?? null;
+      let problems: RowError[] | undefined;
+      for (let j = 0; j < cols.length; j++) {
+        const v = values[cols[j]!] ?? null;
+        rec[keys[j]!] = v;
+        if (typeof v === 'number') {
+          const c = specs[j]!;
+          const message = numericCellProblem(v, c, `${columnLetters(cols[j]!)}${row}`);
+          if (message) (problems ??= []).push({ row, column: c.header, message });
+        }
+      }
       count++;
       if (opts.maxRows && count > opts.maxRows) {
         throw new AppError('TOO_MANY_ROWS', `文件「${fileName}」超过 ${opts.maxRows} 行上限，请分成几个文件导入`);
       }
-      onRow({ row, values: rec });
+      onRow(problems ? { row, values: rec, problems } : { row, values: rec });
       if (opts.onProgress && count % 2000 === 0) opts.onProgress(count);
     }, opts.onShare && ((scanned, size) => size > 0 && opts.onShare!(Math.min(1, scanned / size))));
   } catch (e) {
@@ -130,6 +147,32 @@ export async function streamSheet(
   if (!cols) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的第一个工作表是空的（没有表头和数据）`);
   if (count === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」只有表头，没有数据行`);
   return count;
+}
+
+/** Column letters of a 1-based column number (1 → A, 27 → AA). */
+export function columnLetters(col: number): string {
+  let s = '';
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+const TEXT_FORMAT_FIX = '请把该列设置为「文本」格式后重新输入';
+
+/**
+ * Why a numeric cell cannot be taken as it reads, or null. Excel stores numbers as doubles shown to 15 significant
+ * digits: an 18-digit 身份证号 typed into a numeric cell is kept with its last digits changed (140525199001011032
+ * becomes 140525199001011040, which may still pass the check digit), so no integer of 16 digits or more is trusted.
+ */
+export function numericCellProblem(v: number, spec: Pick<ColumnSpec, 'kind'>, ref: string): string | null {
+  if (Math.abs(v) >= 1e15) {
+    // Written out as the file holds it (String gives 1e+21 from 21 digits on).
+    const digits = v.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 });
+    return `单元格 ${ref} 是数字 ${digits.length <= 30 ? digits : cellText(v)}，超过 Excel 能保存的 15 位有效数字，末几位已被改动、原值无法得知；${TEXT_FORMAT_FIX}`;
+  }
+  if (spec.kind === 'code') {
+    return `单元格 ${ref} 是数字 ${cellText(v)}，代码不能按数字保存（会丢失开头的 0 和 15 位以后的数字）；${TEXT_FORMAT_FIX}`;
+  }
+  return null;
 }
 
 function matchHeaders(values: Cell[], spec: ColumnSpec[], fileName: string): Map<number, ColumnSpec> {

@@ -16,7 +16,7 @@ import { officeName, originCondition } from '../exchange/origin.js';
 
 export const CLAIM_COLUMNS: ColumnSpec[] = [
   { key: 'claim_key', header: '申请编号', required: true, aliases: ['申请序号', '编号'] },
-  { key: 'uscc', header: '统一社会信用代码', required: true, aliases: ['信用代码'] },
+  { key: 'uscc', header: '统一社会信用代码', required: true, kind: 'code', aliases: ['信用代码'] },
   { key: 'enterprise_name', header: '企业名称' },
   { key: 'fair_name', header: '展会名称', required: true },
   { key: 'fair_start', header: '展会开始日期', kind: 'date' },
@@ -92,6 +92,10 @@ export async function importClaims(
 
   const groups = new Map<string, Array<{ row: number; values: Record<string, Cell> }>>();
   for (const r of rows) {
+    if (r.problems) {
+      errors.push(...r.problems);
+      continue;
+    }
     const key = cellText(r.values.claim_key ?? null);
     if (!key) {
       err(r.row, HEADER.claim_key!, '必填（同一申请的各行填相同编号）');

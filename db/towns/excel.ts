@@ -66,7 +66,11 @@ export async function importIndicators(ctx: Ctx, opts: { fileName: string; bytes
   const ratioOf = new Map<string, number>();
   const today = isoDate(ctx.clock.now());
 
-  for (const { row, values } of rows) {
+  for (const { row, values, problems } of rows) {
+    if (problems) {
+      errors.push(...problems);
+      continue;
+    }
     const err = (key: string, message: string) => errors.push({ row, column: headerOf[key] ?? key, message });
     const name = cellText(values.town ?? null);
     const county = cellText(values.county_code ?? null);

@@ -24,7 +24,7 @@ import {
 
 export const ROSTER_COLUMNS: ColumnSpec[] = [
   { key: 'name', header: '姓名', required: true, aliases: ['学员姓名', '学徒姓名'] },
-  { key: 'id_no', header: '居民身份证号', required: true, aliases: ['身份证号', '身份证号码', '公民身份号码'] },
+  { key: 'id_no', header: '居民身份证号', required: true, kind: 'code', aliases: ['身份证号', '身份证号码', '公民身份号码'] },
   { key: 'phone', header: '手机号', aliases: ['联系电话', '电话'] },
   { key: 'contract_start', header: '劳动合同起', kind: 'date', aliases: ['合同起始日期', '劳动合同起始日期'] },
   { key: 'contract_end', header: '劳动合同止(无固定期限留空)', kind: 'date', aliases: ['劳动合同止', '合同终止日期', '劳动合同终止日期'] },
@@ -97,7 +97,11 @@ export async function importRoster(
   const errors: RowError[] = [];
   const firstRow = new Map<string, number>();
   const ok: Array<{ d: TraineeData; c: ReturnType<typeof checkTrainee> }> = [];
-  for (const { row, values } of rows) {
+  for (const { row, values, problems } of rows) {
+    if (problems) {
+      errors.push(...problems);
+      continue;
+    }
     const err = (column: string, message: string) => errors.push({ row, column, message });
     const date = (k: string) => {
       const v = cellDate(values[k] ?? null);

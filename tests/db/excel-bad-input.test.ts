@@ -1,0 +1,149 @@
+// Issue 13: imports under bad input. Numeric cells whose digits Excel changed, hidden sheets, zip bombs.
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { testLedger, CLERK } from '../helpers.js';
+import { AppError } from '../../db/result.js';
+import type { RowError } from '../../db/excel/read.js';
+import { createEnterprise } from '../../db/enterprises/service.js';
+import { withCheckChar } from '../../db/enterprises/uscc.js';
+import { checkIdNo, syntheticIdNo } from '../../db/idcard/idcard.js';
+import { ENTERPRISE_COLUMNS, enterpriseTemplate, importEnterprises } from '../../db/enterprises/excel.js';
+import { importRoster, ROSTER_COLUMNS, rosterTemplate } from '../../db/training/excel.js';
+import { CLAIM_COLUMNS, claimTemplate, importClaims } from '../../db/exhibitions/excel.js';
+import * as training from '../../db/training/service.js';
+
+type CellIn = string | number | Date | null;
+
+async function book(sheets: Array<{ name: string; rows: CellIn[][]; state?: 'visible' | 'hidden' | 'veryHidden' }>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name, { state: s.state ?? 'visible' });
+    for (const r of s.rows) ws.addRow(r);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function rejected(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected the import to be refused');
+}
+const errorsOf = (e: AppError) => (e.details as { errors: RowError[] }).errors;
+
+const uscc = (n: number) => withCheckChar(`91140525MA0${String(n).padStart(6, '0')}`);
+function enterpriseRow(n: number, over: Partial<Record<string, CellIn>> = {}): CellIn[] {
+  const v: Record<string, CellIn> = { uscc: uscc(n), name: `泽州县第${n}铸造有限公司`, region_code: '140525', scale: '规上', ...over };
+  return ENTERPRISE_COLUMNS.map((c) => v[c.key] ?? null);
+}
+const ENTERPRISE_HEAD = ENTERPRISE_COLUMNS.map((c) => c.header);
+
+function trainingSetup() {
+  const L = testLedger();
+  const c = L.ctx();
+  const ent = createEnterprise(c, { uscc: withCheckChar('91140525MA0T00001'), name: '泽州县金鼎铸造有限公司', region_code: '140525', scale: 'above' });
+  const inst = training.createInstitution(c, { name: '泽州县职业技能培训学校', uscc: withCheckChar('52140525MA0T00003') });
+  const rule = training.listRuleSets(c, { plan_type: 'apprentice' }).find((r) => r.code === '示例-福建-学徒')!;
+  const plan = training.createPlan(c, {
+    enterprise_id: ent.id, institution_id: inst.id, plan_type: 'apprentice', occupation_code: '6-18-01-01', occupation_name: '铸造工',
+    target_level: 'L4', planned_count: 50, start_date: '2026-01-05', end_date: '2026-12-31', rule_set_id: rule.id,
+    declared_date: '2026-01-02', doc_no: '泽工信培申〔2026〕1号',
+  });
+  return { ...L, c, plan };
+}
+const ROSTER_HEAD = ['姓名', '身份证号', '手机号', '劳动合同起', '劳动合同止(无固定期限留空)', '社保已核验(是/否)', '社保核验日期', '出勤次数', '出勤学时'];
+const trainee = (n: number, idNo: CellIn) => [`学员${n}`, idNo, '13900000000', '2026-01-01', '2027-12-31', '是', '2026-01-10', 10, 40];
+
+describe('numeric cells whose digits Excel changed', () => {
+  // 140525199001011032 typed into a numeric cell is kept as 140525199001011040, whose check digit still passes.
+  const typed = '140525199001011032';
+  const stored = 140525199001011032;
+
+  it('the stored value is a valid ID number: nothing but the cell type tells it is wrong', () => {
+    expect(String(stored)).toBe('140525199001011040');
+    expect(checkIdNo(String(stored), '2026-03-01').ok).toBe(true);
+    expect(String(stored)).not.toBe(typed);
+  });
+
+  it('training roster: the row is refused naming the cell and how to fix it; nothing is written', async () => {
+    const { c, db, plan } = trainingSetup();
+    const good = syntheticIdNo('140525', '1985-03-15', 901);
+    const bytes = await book([{ name: '学员名册', rows: [ROSTER_HEAD, trainee(1, good), trainee(2, good.slice(0, 17) + '0'), trainee(3, stored)] }]);
+    const e = await rejected(importRoster(c, plan.id, { fileName: '名册.xlsx', bytes }));
+    expect(e.code).toBe('IMPORT_REJECTED');
+    const cell = errorsOf(e).find((x) => x.row === 4)!;
+    expect(cell.column).toBe('居民身份证号');
+    expect(cell.message).toContain('单元格 B4');
+    expect(cell.message).toContain('140525199001011040');
+    expect(cell.message).toContain('请把该列设置为「文本」格式后重新输入');
+    expect(db.prepare('SELECT count(*) FROM trainee').pluck().get()).toBe(0);
+  });
+
+  it('training roster: an ID number of 15 digits in a numeric cell is refused too (a code column)', async () => {
+    const { c, plan } = trainingSetup();
+    const bytes = await book([{ name: '学员名册', rows: [ROSTER_HEAD, trainee(1, 140525850315901)] }]);
+    const e = await rejected(importRoster(c, plan.id, { fileName: '名册.xlsx', bytes }));
+    expect(errorsOf(e)).toEqual([{ row: 2, column: '居民身份证号', message: expect.stringContaining('单元格 B2 是数字 140525850315901，代码不能按数字保存') }]);
+  });
+
+  it('enterprise list: a USCC in a numeric cell, and any other cell over 15 digits, are refused naming the cell', async () => {
+    const L = testLedger();
+    const bytes = await book([{
+      name: '企业名录',
+      rows: [ENTERPRISE_HEAD, enterpriseRow(1), enterpriseRow(2, { uscc: 911405251234567890 }), enterpriseRow(3, { contact_phone: 1234567890123456789 })],
+    }]);
+    for (const threads of ['0', '1']) {
+      process.env.LEDGER_IMPORT_THREADS = threads;
+      try {
+        const e = await rejected(importEnterprises(L.ctx(CLERK), { fileName: '企业名录.xlsx', bytes }));
+        expect(errorsOf(e)).toEqual([
+          { row: 3, column: '统一社会信用代码', message: expect.stringMatching(/^单元格 A3 是数字 911405251234568000，超过 Excel 能保存的 15 位有效数字.*请把该列设置为「文本」格式后重新输入$/) },
+          { row: 4, column: '联系电话', message: expect.stringContaining('单元格 J4 是数字') },
+        ]);
+        expect(e.message).toContain('第 3 行「统一社会信用代码」：单元格 A3');
+      } finally {
+        delete process.env.LEDGER_IMPORT_THREADS;
+      }
+    }
+    expect(L.db.prepare('SELECT count(*) FROM enterprise').pluck().get()).toBe(0);
+  });
+
+  it('enterprise list: region codes and phone numbers typed as numbers still import (they are exact)', async () => {
+    const L = testLedger();
+    const bytes = await book([{ name: '企业名录', rows: [ENTERPRISE_HEAD, enterpriseRow(1, { region_code: 140525, contact_phone: 13935612345 })] }]);
+    const r = await importEnterprises(L.ctx(CLERK), { fileName: '企业名录.xlsx', bytes });
+    expect(r.created).toBe(1);
+  });
+
+  it('exhibition claims: a USCC in a numeric cell is refused naming the cell', async () => {
+    const L = testLedger();
+    const head = CLAIM_COLUMNS.slice(0, 19).map((c) => c.header);
+    const row: CellIn[] = ['K1', 911405251234567, null, '展会', null, '2026-02-20', '否', 'A01', '9', '标准', '展位费', '30000', 'F001', '2026-01-15', '转账', 'V1', null, null, null];
+    const bytes = await book([{ name: '参展补贴申请', rows: [head, row] }]);
+    const e = await rejected(importClaims(L.ctx(CLERK), { fileName: '申请.xlsx', bytes }));
+    expect(errorsOf(e)).toEqual([{ row: 2, column: '统一社会信用代码', message: expect.stringContaining('单元格 B2 是数字 911405251234567，代码不能按数字保存') }]);
+  });
+
+  it('the templates format their code columns as text (numFmt @)', async () => {
+    const L = testLedger();
+    const cases: Array<[Buffer, string, string[]]> = [
+      [await enterpriseTemplate(L.ctx()), '企业名录', ['统一社会信用代码', '注册地行政区划代码', '国民经济行业分类代码', '联系电话']],
+      [await rosterTemplate(), '学员名册', [ROSTER_COLUMNS[1]!.header, '手机号']],
+      [await claimTemplate(), '参展补贴申请', ['申请编号', '统一社会信用代码', '发票号', '凭证号']],
+    ];
+    for (const [bytes, sheet, columns] of cases) {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+      const ws = wb.getWorksheet(sheet)!;
+      const heads = (ws.getRow(1).values as unknown[]).map((v) => String(v ?? '').replace(/\*$/, ''));
+      for (const h of columns) {
+        const i = heads.indexOf(h);
+        expect(i, `${sheet}「${h}」`).toBeGreaterThan(0);
+        expect(ws.getColumn(i).numFmt, `${sheet}「${h}」`).toBe('@');
+      }
+    }
+  });
+});

@@ -10,6 +10,9 @@ import { checkEnterprise, type Lookups } from './rules.js';
 import { enterpriseInput, TIER_LEVEL_LABEL, type EnterpriseData } from './schema.js';
 import { searchText } from './queries.js';
 
+/** The template's data sheet: read by name when visible. */
+export const ENTERPRISE_SHEET = '企业名录';
+
 export const ENTERPRISE_COLUMNS: ColumnSpec[] = [
   { key: 'uscc', header: '统一社会信用代码', required: true, kind: 'code', aliases: ['信用代码', '社会信用代码'] },
   { key: 'name', header: '企业名称', required: true, aliases: ['名称', '单位名称'] },

@@ -1,5 +1,5 @@
 import { AppError } from '../result.js';
-import { openWorkbook, scanFirstSheet } from './xlsx.js';
+import { openWorkbook, scanSheet } from './xlsx.js';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -84,16 +84,25 @@ export interface ReadOptions {
   /** Share of the worksheet's inflated bytes scanned so far (0–1), where the file states its size. */
   onShare?: (share: number) => void;
   maxRows?: number;
+  /** The template's sheet name: read when visible, else the first visible sheet is. */
+  sheet?: string;
+}
+
+/** What was read, and from which sheet (the import results name it: a workbook may hold several). */
+export interface SheetRead {
+  rows: SheetRow[];
+  sheet: string;
 }
 
 /**
- * Streams the first worksheet: the header row (the first non-empty row) is matched to the spec, then every
- * non-empty row comes back keyed by column. Wrong or missing headers are refused naming each one.
+ * Streams the sheet a person sees (the template's by name, else the first visible one): the header row (the first
+ * non-empty row) is matched to the spec, then every non-empty row comes back keyed by column. Wrong or missing
+ * headers are refused naming each one.
  */
-export async function readSheet(bytes: Uint8Array, fileName: string, spec: ColumnSpec[], opts: ReadOptions = {}): Promise<SheetRow[]> {
+export async function readSheet(bytes: Uint8Array, fileName: string, spec: ColumnSpec[], opts: ReadOptions = {}): Promise<SheetRead> {
   const rows: SheetRow[] = [];
-  await streamSheet(bytes, fileName, spec, (r) => rows.push(r), opts);
-  return rows;
+  const { sheet } = await streamSheet(bytes, fileName, spec, (r) => rows.push(r), opts);
+  return { rows, sheet };
 }
 
 /** readSheet's checks, with each data row handed to `onRow` as it is read instead of kept; returns the row count. */
@@ -103,17 +112,19 @@ export async function streamSheet(
   spec: ColumnSpec[],
   onRow: (r: SheetRow) => void,
   opts: ReadOptions = {},
-): Promise<number> {
+): Promise<{ count: number; sheet: string }> {
   assertXlsx(bytes, fileName);
   let count = 0;
   let cols: number[] | null = null;
   let keys: string[] = [];
   let specs: ColumnSpec[] = [];
-  let sawSheet = false;
+  let sheetName: string | null = null;
+  let sheets: Array<{ name: string; hidden: boolean }> = [];
   try {
-    const book = openWorkbook(bytes);
-    sawSheet = book.sheet !== null;
-    await scanFirstSheet(book, (row, values) => {
+    const book = openWorkbook(bytes, { sheetName: opts.sheet });
+    sheetName = book.sheetName;
+    sheets = book.sheets;
+    await scanSheet(book, (row, values) => {
       if (!cols) {
         const colIndex = matchHeaders(values, spec, fileName);
         cols = [...colIndex.keys()];
@@ -143,10 +154,16 @@ export async function streamSheet(
     if (e instanceof AppError) throw e;
     throw new AppError('NOT_XLSX', `无法读取工作簿「${fileName}」：文件已损坏或不是有效的 .xlsx（${e instanceof Error ? e.message : e}）`);
   }
-  if (!sawSheet) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」中没有工作表`);
-  if (!cols) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的第一个工作表是空的（没有表头和数据）`);
-  if (count === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」只有表头，没有数据行`);
-  return count;
+  if (sheetName === null) {
+    if (!sheets.length) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」中没有工作表`);
+    throw new AppError(
+      'EMPTY_WORKBOOK',
+      `工作簿「${fileName}」的工作表（${sheets.map((s) => `「${s.name}」`).join('')}）都已隐藏；请在 Excel 或 WPS 中取消隐藏要导入的工作表后重新导入`,
+    );
+  }
+  if (!cols) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的工作表「${sheetName}」是空的（没有表头和数据）`);
+  if (count === 0) throw new AppError('EMPTY_WORKBOOK', `工作簿「${fileName}」的工作表「${sheetName}」只有表头，没有数据行`);
+  return { count, sheet: sheetName };
 }
 
 /** Column letters of a 1-based column number (1 → A, 27 → AA). */

@@ -1,7 +1,7 @@
 // A lean .xlsx reader for imports: the zip's central directory is read directly, the small parts
 // (workbook, relationships, shared strings, styles) are inflated whole, and the first worksheet is inflated
 // in slices and scanned as byte chunks, so a 20 MB file never sits in memory inflated whole.
-// Only what an import needs: cell values of the first worksheet, dates told by their number format.
+// Only what an import needs: cell values of the sheet a person sees (chooseSheet), dates told by their number format.
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 export type XCell = string | number | boolean | Date | null;
@@ -299,16 +299,36 @@ export function parseDateStyles(xml: string): Uint8Array {
 
 export interface Workbook {
   bytes: Uint8Array;
-  /** The first worksheet in tab order, or null when the workbook has none. */
+  /** The sheet to read (see chooseSheet), or null when the workbook has no visible worksheet. */
   sheet: ZipEntry | null;
+  /** Its name on the tab, or null with it. */
+  sheetName: string | null;
+  /** Worksheets in tab order, hidden ones included (what a refusal may name). */
+  sheets: Array<{ name: string; hidden: boolean }>;
   sharedStrings: Array<string | null>;
   dateStyles: Uint8Array;
   date1904: boolean;
 }
 
+export interface OpenOptions {
+  /** The template's sheet name: read it when the workbook has a visible sheet of that name. */
+  sheetName?: string;
+}
+
 const REL_NS = /\/(worksheet|sharedStrings|styles)$/;
 
-export function openWorkbook(bytes: Uint8Array): Workbook {
+/**
+ * The sheet a person sees: the visible one named like the template's, else the first visible one in tab order.
+ * A hidden sheet (state="hidden" or "veryHidden") is never read: a workbook with a hidden first sheet showed one
+ * table and imported another.
+ */
+function chooseSheet<T extends { name: string; hidden: boolean }>(sheets: T[], preferred?: string): T | null {
+  const visible = sheets.filter((s) => !s.hidden);
+  const want = preferred?.trim();
+  return (want ? visible.find((s) => s.name.trim() === want) : undefined) ?? visible[0] ?? null;
+}
+
+export function openWorkbook(bytes: Uint8Array, opts: OpenOptions = {}): Workbook {
   const dir = zipDirectory(bytes);
   const part = (name: string) => dir.get(name.toLowerCase());
   const text = (name: string) => {
@@ -340,20 +360,26 @@ export function openWorkbook(bytes: Uint8Array): Workbook {
   let date1904 = false;
   for (const t of tags(wbXml, 'workbookPr')) date1904 = t.attrs.date1904 === '1' || t.attrs.date1904 === 'true';
 
-  let sheet: ZipEntry | null = null;
+  const sheets: Array<{ name: string; hidden: boolean; target: string }> = [];
   for (const t of tags(wbXml, 'sheet')) {
     const rel = rels.get(t.attrs.id ?? '');
     if (!rel || rel.type !== 'worksheet') continue;
-    const e = part(rel.target);
-    if (!e) throw new Error(`缺少工作表 ${rel.target}`);
-    sheet = e;
-    break;
+    const state = t.attrs.state ?? 'visible';
+    sheets.push({ name: t.attrs.name ?? '', hidden: state === 'hidden' || state === 'veryHidden', target: rel.target });
+  }
+  const chosen = chooseSheet(sheets, opts.sheetName);
+  let sheet: ZipEntry | null = null;
+  if (chosen) {
+    sheet = part(chosen.target) ?? null;
+    if (!sheet) throw new Error(`缺少工作表 ${chosen.target}`);
   }
   const sstXml = sheet ? text(sstPath) : null;
   const stylesXml = sheet ? text(stylesPath) : null;
   return {
     bytes,
     sheet,
+    sheetName: chosen?.name ?? null,
+    sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
     sharedStrings: sstXml ? parseSharedStrings(sstXml) : [],
     dateStyles: stylesXml ? parseDateStyles(stylesXml) : new Uint8Array(0),
     date1904,
@@ -707,10 +733,10 @@ const SLICE = 1024 * 1024;
 const CHUNK = 256 * 1024;
 
 /**
- * Inflates and scans the workbook's first worksheet, calling `sink` for each non-empty row. Node's zlib inflates
+ * Inflates and scans the workbook's chosen worksheet, calling `sink` for each non-empty row. Node's zlib inflates
  * on its thread pool, so on a two-core office PC the next slice inflates while this thread scans the last one.
  */
-export async function scanFirstSheet(book: Workbook, sink: RowSink, onBytes?: (scanned: number, size: number) => void): Promise<void> {
+export async function scanSheet(book: Workbook, sink: RowSink, onBytes?: (scanned: number, size: number) => void): Promise<void> {
   const e = book.sheet;
   if (!e) return;
   const scanner = new SheetScanner(book.sharedStrings, book.dateStyles, book.date1904, sink);

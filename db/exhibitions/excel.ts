@@ -51,6 +51,7 @@ const NOTES = [
   '7. 导出文件中「状态」及以后各列为参考信息，导入时忽略。',
 ];
 
+const CLAIM_SHEET = '参展补贴申请';
 const HEADER = Object.fromEntries(CLAIM_COLUMNS.map((c) => [c.key, c.header])) as Record<string, string>;
 const IMPORTED = CLAIM_COLUMNS.slice(0, 19);
 
@@ -75,6 +76,8 @@ const FIELD_COLUMN: Record<string, string> = {
 };
 
 export interface ClaimImportSummary {
+  /** The worksheet read. */
+  sheet: string;
   claims: number;
   items: number;
   claim_nos: string[];
@@ -86,7 +89,7 @@ export async function importClaims(
   onProgress: (done: number, total: number | null, phase: string) => void = () => {},
 ): Promise<ClaimImportSummary> {
   onProgress(0, null, '读取工作簿');
-  const rows = await readSheet(file.bytes, file.fileName, IMPORTED, { maxRows: 100_000 });
+  const { rows, sheet } = await readSheet(file.bytes, file.fileName, IMPORTED, { maxRows: 100_000, sheet: CLAIM_SHEET });
   const errors: RowError[] = [];
   const err = (row: number, column: string, message: string) => errors.push({ row, column, message });
 
@@ -216,7 +219,7 @@ export async function importClaims(
     });
   })();
   onProgress(prepared.length, prepared.length, '完成');
-  return { claims: prepared.length, items: rows.length, claim_nos: claimNos };
+  return { sheet, claims: prepared.length, items: rows.length, claim_nos: claimNos };
 }
 
 /** The empty import sheet: exactly the columns importClaims reads, with drop-downs and the 填写说明 sheet. */
@@ -224,7 +227,7 @@ export async function claimTemplate(): Promise<Buffer> {
   const idx = (key: string) => IMPORTED.findIndex((c) => c.key === key);
   return writeWorkbook(
     [{
-      name: '参展补贴申请',
+      name: CLAIM_SHEET,
       columns: IMPORTED.map((c) => ({ header: c.header, required: c.required, kind: 'text' as const, width: 18 })),
       rows: [],
       lists: {

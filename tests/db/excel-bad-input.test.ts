@@ -147,3 +147,68 @@ describe('numeric cells whose digits Excel changed', () => {
     }
   });
 });
+
+describe('the sheet a person sees', () => {
+  const names = (db: import('better-sqlite3').Database) => db.prepare('SELECT name FROM enterprise ORDER BY id').pluck().all();
+
+  it('a hidden first sheet is passed over: the visible one is imported, and the result names it', async () => {
+    for (const state of ['hidden', 'veryHidden'] as const) {
+      for (const threads of ['0', '1']) {
+        process.env.LEDGER_IMPORT_THREADS = threads;
+        try {
+          const L = testLedger();
+          const bytes = await book([
+            { name: '旧数据', state, rows: [ENTERPRISE_HEAD, enterpriseRow(1, { name: '隐藏表里的企业' })] },
+            { name: 'Sheet2', rows: [ENTERPRISE_HEAD, enterpriseRow(2, { name: '看得见的企业' })] },
+          ]);
+          const r = await importEnterprises(L.ctx(CLERK), { fileName: '企业名录.xlsx', bytes });
+          expect(r).toMatchObject({ sheet: 'Sheet2', created: 1 });
+          expect(names(L.db)).toEqual(['看得见的企业']);
+        } finally {
+          delete process.env.LEDGER_IMPORT_THREADS;
+        }
+      }
+    }
+  });
+
+  it('the template sheet is read by name when visible, wherever its tab is; hidden, it is passed over', async () => {
+    const L = testLedger();
+    const notes = { name: '说明', rows: [['请在「企业名录」表中填写']] };
+    const r = await importEnterprises(L.ctx(CLERK), {
+      fileName: 'a.xlsx', bytes: await book([notes, { name: '企业名录', rows: [ENTERPRISE_HEAD, enterpriseRow(1)] }]),
+    });
+    expect(r.sheet).toBe('企业名录');
+    const e = await rejected(importEnterprises(L.ctx(CLERK), {
+      fileName: 'b.xlsx', bytes: await book([notes, { name: '企业名录', state: 'hidden', rows: [ENTERPRISE_HEAD, enterpriseRow(2)] }]),
+    }));
+    // The visible sheet is the notes: its first row is no header row.
+    expect(e.code).toBe('BAD_HEADERS');
+    expect(names(L.db)).toHaveLength(1);
+  });
+
+  it('a workbook whose sheets are all hidden is refused, naming them', async () => {
+    const L = testLedger();
+    const bytes = await book([{ name: '企业名录', state: 'hidden', rows: [ENTERPRISE_HEAD, enterpriseRow(1)] }]);
+    const e = await rejected(importEnterprises(L.ctx(CLERK), { fileName: '企业名录.xlsx', bytes }));
+    expect([e.code, e.message]).toEqual(['EMPTY_WORKBOOK', '工作簿「企业名录.xlsx」的工作表（「企业名录」）都已隐藏；请在 Excel 或 WPS 中取消隐藏要导入的工作表后重新导入']);
+  });
+
+  it('training roster and exhibition claims read the visible sheet too', async () => {
+    const { c, db, plan } = trainingSetup();
+    const a = syntheticIdNo('140525', '1985-03-15', 901);
+    const b = syntheticIdNo('140525', '1986-03-15', 902);
+    const roster = await importRoster(c, plan.id, {
+      fileName: '名册.xlsx',
+      bytes: await book([{ name: '上次', state: 'hidden', rows: [ROSTER_HEAD, trainee(1, a)] }, { name: '学员名册', rows: [ROSTER_HEAD, trainee(2, b)] }]),
+    });
+    expect(roster).toMatchObject({ sheet: '学员名册', imported: 1 });
+    expect(db.prepare('SELECT name FROM trainee').pluck().all()).toEqual(['学员2']);
+
+    const head = CLAIM_COLUMNS.slice(0, 19).map((x) => x.header);
+    const claims = await rejected(importClaims(c, {
+      fileName: '申请.xlsx',
+      bytes: await book([{ name: '隐藏', state: 'hidden', rows: [['无关']] }, { name: '参展补贴申请', rows: [head] }]),
+    }));
+    expect(claims.message).toBe('工作簿「申请.xlsx」的工作表「参展补贴申请」只有表头，没有数据行');
+  });
+});

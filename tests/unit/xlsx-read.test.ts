@@ -125,7 +125,7 @@ async function exceljsBook(opts: { date1904?: boolean; sharedStrings?: boolean; 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const read = (bytes: Uint8Array, spec = SPEC, opts = {}) => readSheet(bytes, 'test.xlsx', spec, opts);
+const read = async (bytes: Uint8Array, spec = SPEC, opts = {}) => (await readSheet(bytes, 'test.xlsx', spec, opts)).rows;
 
 /** The rows without the cells refused as untrustworthy numbers (exceljs has no such notion), and those cells. */
 function splitProblems(rows: SheetRow[]): { rows: SheetRow[]; problems: unknown[] } {
@@ -391,12 +391,12 @@ describe('scanner and parts', () => {
     const empty = new ExcelJS.Workbook();
     empty.addWorksheet('空');
     const emptySheet = await rejected(read(Buffer.from(await empty.xlsx.writeBuffer())));
-    expect([emptySheet.code, emptySheet.message]).toEqual(['EMPTY_WORKBOOK', '工作簿「test.xlsx」的第一个工作表是空的（没有表头和数据）']);
+    expect([emptySheet.code, emptySheet.message]).toEqual(['EMPTY_WORKBOOK', '工作簿「test.xlsx」的工作表「空」是空的（没有表头和数据）']);
 
     const headOnly = new ExcelJS.Workbook();
     headOnly.addWorksheet('表头').addRow(HEAD);
     const headersOnly = await rejected(read(Buffer.from(await headOnly.xlsx.writeBuffer())));
-    expect([headersOnly.code, headersOnly.message]).toEqual(['EMPTY_WORKBOOK', '工作簿「test.xlsx」只有表头，没有数据行']);
+    expect([headersOnly.code, headersOnly.message]).toEqual(['EMPTY_WORKBOOK', '工作簿「test.xlsx」的工作表「表头」只有表头，没有数据行']);
 
     const bad = await rejected(read(excelLike(), [{ key: 'x', header: '名称', required: true }, ...SPEC4]));
     expect(bad.code).toBe('BAD_HEADERS');

@@ -1,5 +1,5 @@
 import { AppError } from '../result.js';
-import { openWorkbook, scanSheet } from './xlsx.js';
+import { InflateLimitError, openWorkbook, scanSheet, type InflateLimits } from './xlsx.js';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -86,6 +86,8 @@ export interface ReadOptions {
   maxRows?: number;
   /** The template's sheet name: read when visible, else the first visible sheet is. */
   sheet?: string;
+  /** How far a zip part may inflate (xlsx.ts INFLATE_LIMITS unless a test makes them small). */
+  limits?: InflateLimits;
 }
 
 /** What was read, and from which sheet (the import results name it: a workbook may hold several). */
@@ -121,7 +123,7 @@ export async function streamSheet(
   let sheetName: string | null = null;
   let sheets: Array<{ name: string; hidden: boolean }> = [];
   try {
-    const book = openWorkbook(bytes, { sheetName: opts.sheet });
+    const book = openWorkbook(bytes, { sheetName: opts.sheet, limits: opts.limits });
     sheetName = book.sheetName;
     sheets = book.sheets;
     await scanSheet(book, (row, values) => {
@@ -152,6 +154,7 @@ export async function streamSheet(
     }, opts.onShare && ((scanned, size) => size > 0 && opts.onShare!(Math.min(1, scanned / size))));
   } catch (e) {
     if (e instanceof AppError) throw e;
+    if (e instanceof InflateLimitError) throw inflateRefusal(e, fileName);
     throw new AppError('NOT_XLSX', `无法读取工作簿「${fileName}」：文件已损坏或不是有效的 .xlsx（${e instanceof Error ? e.message : e}）`);
   }
   if (sheetName === null) {
@@ -190,6 +193,20 @@ export function numericCellProblem(v: number, spec: Pick<ColumnSpec, 'kind'>, re
     return `单元格 ${ref} 是数字 ${cellText(v)}，代码不能按数字保存（会丢失开头的 0 和 15 位以后的数字）；${TEXT_FORMAT_FIX}`;
   }
   return null;
+}
+
+const mb = (n: number) => `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MB`;
+
+function inflateRefusal(e: InflateLimitError, fileName: string): AppError {
+  const why =
+    e.bound === 'size'
+      ? `解压后超过 ${mb(e.limit)} 的上限`
+      : `解压后超过压缩大小（${mb(e.compressedSize)}）的 ${Math.round(e.limit / Math.max(1, e.compressedSize))} 倍（${mb(e.limit)}），正常的工作簿不会如此`;
+  return new AppError(
+    'XLSX_INFLATE_LIMIT',
+    `工作簿「${fileName}」中的「${e.part}」${why}；文件可能是恶意构造的“压缩炸弹”或已损坏，未导入任何数据。请在 Excel 或 WPS 中打开并另存为新的 .xlsx，或分成几个文件导入`,
+    { part: e.part, limit_bytes: e.limit, bound: e.bound },
+  );
 }
 
 function matchHeaders(values: Cell[], spec: ColumnSpec[], fileName: string): Map<number, ColumnSpec> {

@@ -79,10 +79,58 @@ function entryData(b: Uint8Array, e: ZipEntry): Uint8Array {
 
 const utf8 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('utf8');
 
-function entryText(b: Uint8Array, e: ZipEntry): string {
+/**
+ * How far any one zip part may inflate. Real workbooks' XML parts inflate 5 to 20 times (an Excel or exceljs sheet
+ * of 50,000 rows: 12–18); a crafted part can inflate a thousand times (a 1.2 MB file whose shared strings made
+ * 500 MB, read for 32 s in 1.8 GB). A part is cut off at `maxRatio` times its compressed size (never below
+ * `floor`) and at `maxBytes` whatever its ratio, before that much is ever held.
+ */
+export interface InflateLimits {
+  maxBytes: number;
+  maxRatio: number;
+  floor: number;
+}
+
+export const INFLATE_LIMITS: InflateLimits = { maxBytes: 200 * 1024 * 1024, maxRatio: 100, floor: 1024 * 1024 };
+
+/** A part that would inflate past the limits (read.ts names the file and refuses it). */
+export class InflateLimitError extends Error {
+  constructor(
+    readonly part: string,
+    readonly compressedSize: number,
+    readonly limit: number,
+    /** Which bound: the part's inflated size, or its ratio to the compressed size. */
+    readonly bound: 'size' | 'ratio',
+  ) {
+    super(`zip 条目 ${part} 解压后超过 ${limit} 字节`);
+  }
+}
+
+function inflateLimit(e: ZipEntry, l: InflateLimits): { limit: number; bound: 'size' | 'ratio' } {
+  const byRatio = e.compressedSize * l.maxRatio;
+  if (byRatio <= l.floor) return { limit: Math.min(l.floor, l.maxBytes), bound: 'size' };
+  return byRatio < l.maxBytes ? { limit: byRatio, bound: 'ratio' } : { limit: l.maxBytes, bound: 'size' };
+}
+
+/** Refuses a part whose directory already states more than the limit: nothing is inflated. */
+function checkDeclared(e: ZipEntry, l: InflateLimits): number {
+  const { limit, bound } = inflateLimit(e, l);
+  if (e.size > limit || (e.method === 0 && e.compressedSize > limit)) throw new InflateLimitError(e.name, e.compressedSize, limit, bound);
+  return limit;
+}
+
+function entryText(b: Uint8Array, e: ZipEntry, l: InflateLimits): string {
   const data = entryData(b, e);
   if (e.method !== 0 && e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
-  return utf8(e.method === 0 ? data : inflateRawSync(data));
+  const limit = checkDeclared(e, l);
+  if (e.method === 0) return utf8(data);
+  try {
+    // Stops inflating as soon as the output passes the limit (a directory may state any size it likes).
+    return utf8(inflateRawSync(data, { maxOutputLength: limit }));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitError(e.name, e.compressedSize, limit, inflateLimit(e, l).bound);
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- text
@@ -305,6 +353,7 @@ export interface Workbook {
   sheetName: string | null;
   /** Worksheets in tab order, hidden ones included (what a refusal may name). */
   sheets: Array<{ name: string; hidden: boolean }>;
+  limits: InflateLimits;
   sharedStrings: Array<string | null>;
   dateStyles: Uint8Array;
   date1904: boolean;
@@ -313,6 +362,8 @@ export interface Workbook {
 export interface OpenOptions {
   /** The template's sheet name: read it when the workbook has a visible sheet of that name. */
   sheetName?: string;
+  /** Tests make these small; the imports keep INFLATE_LIMITS. */
+  limits?: InflateLimits;
 }
 
 const REL_NS = /\/(worksheet|sharedStrings|styles)$/;
@@ -330,10 +381,11 @@ function chooseSheet<T extends { name: string; hidden: boolean }>(sheets: T[], p
 
 export function openWorkbook(bytes: Uint8Array, opts: OpenOptions = {}): Workbook {
   const dir = zipDirectory(bytes);
+  const limits = opts.limits ?? INFLATE_LIMITS;
   const part = (name: string) => dir.get(name.toLowerCase());
   const text = (name: string) => {
     const e = part(name);
-    return e ? entryText(bytes, e) : null;
+    return e ? entryText(bytes, e, limits) : null;
   };
   let wbPath = 'xl/workbook.xml';
   const root = text('_rels/.rels');
@@ -372,6 +424,7 @@ export function openWorkbook(bytes: Uint8Array, opts: OpenOptions = {}): Workboo
   if (chosen) {
     sheet = part(chosen.target) ?? null;
     if (!sheet) throw new Error(`缺少工作表 ${chosen.target}`);
+    checkDeclared(sheet, limits);
   }
   const sstXml = sheet ? text(sstPath) : null;
   const stylesXml = sheet ? text(stylesPath) : null;
@@ -380,6 +433,7 @@ export function openWorkbook(bytes: Uint8Array, opts: OpenOptions = {}): Workboo
     sheet,
     sheetName: chosen?.name ?? null,
     sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
+    limits,
     sharedStrings: sstXml ? parseSharedStrings(sstXml) : [],
     dateStyles: stylesXml ? parseDateStyles(stylesXml) : new Uint8Array(0),
     date1904,
@@ -755,8 +809,10 @@ export async function scanSheet(book: Workbook, sink: RowSink, onBytes?: (scanne
   inflater.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   // Breaking out of the loop (the sink threw, or the scanner is done) destroys the stream.
   let scanned = 0;
+  const { limit, bound } = inflateLimit(e, book.limits);
   for await (const chunk of inflater as AsyncIterable<Buffer>) {
-    onBytes?.((scanned += chunk.length), e.size);
+    if ((scanned += chunk.length) > limit) throw new InflateLimitError(e.name, e.compressedSize, limit, bound);
+    onBytes?.(scanned, e.size);
     scanner.push(chunk);
     if (scanner.done) return;
   }

@@ -1,9 +1,11 @@
 // Issue 13: imports under bad input. Numeric cells whose digits Excel changed, hidden sheets, zip bombs.
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
+import { strFromU8, unzipSync } from 'fflate';
 import { testLedger, CLERK } from '../helpers.js';
 import { AppError } from '../../db/result.js';
-import type { RowError } from '../../db/excel/read.js';
+import { readSheet, type RowError } from '../../db/excel/read.js';
 import { createEnterprise } from '../../db/enterprises/service.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
 import { checkIdNo, syntheticIdNo } from '../../db/idcard/idcard.js';
@@ -210,5 +212,141 @@ describe('the sheet a person sees', () => {
       bytes: await book([{ name: '隐藏', state: 'hidden', rows: [['无关']] }, { name: '参展补贴申请', rows: [head] }]),
     }));
     expect(claims.message).toBe('工作簿「申请.xlsx」的工作表「参展补贴申请」只有表头，没有数据行');
+  });
+});
+
+// ------------------------------------------------------------------ compression bombs
+
+interface ZipPart {
+  name: string;
+  /** Raw deflate data, or the part's bytes stored. */
+  data: Uint8Array;
+  deflated: boolean;
+  /** Inflated size as the directory states it. */
+  size: number;
+}
+
+/** A zip written by hand, so a part's stated size can be anything (CRCs are left 0: the reader does not check them). */
+function zip(parts: ZipPart[]): Buffer {
+  const local: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    const name = Buffer.from(p.name, 'utf8');
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(20, 4);
+    h.writeUInt16LE(0x800, 6);
+    h.writeUInt16LE(p.deflated ? 8 : 0, 8);
+    h.writeUInt32LE(p.data.length, 18);
+    h.writeUInt32LE(p.size, 22);
+    h.writeUInt16LE(name.length, 26);
+    local.push(h, name, Buffer.from(p.data));
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(0x800, 8);
+    c.writeUInt16LE(p.deflated ? 8 : 0, 10);
+    c.writeUInt32LE(p.data.length, 20);
+    c.writeUInt32LE(p.size, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, name);
+    offset += 30 + name.length + p.data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...local, cd, end]);
+}
+
+/**
+ * Raw deflate data inflating to head + filler × times + tail without ever building it: each piece is compressed
+ * on its own and ends with a full flush (no reference reaches back into another piece), so the same compressed
+ * filler can be repeated; an empty final block closes the stream.
+ */
+function bombDeflate(head: string, filler: string, times: number, tail: string): { data: Buffer; size: number } {
+  const piece = (s: string) => deflateRawSync(Buffer.from(s, 'utf8'), { finishFlush: zlibConstants.Z_FULL_FLUSH, level: 9 });
+  const f = piece(filler);
+  const data = Buffer.concat([piece(head), ...Array.from({ length: times }, () => f), piece(tail), Buffer.from([0x03, 0x00])]);
+  return { data, size: Buffer.byteLength(head) + Buffer.byteLength(filler) * times + Buffer.byteLength(tail) };
+}
+
+/**
+ * A real enterprise workbook (exceljs) with one part swapped for a bomb of about `mb` MB. `honest`: the directory
+ * states the part's real inflated size (what zip tools write); otherwise it states the original part's size.
+ */
+async function bombBook(part: 'sharedStrings' | 'sheet', mb: number, honest: boolean): Promise<Buffer> {
+  const src = unzipSync(new Uint8Array(await book([{ name: '企业名录', rows: [ENTERPRISE_HEAD, enterpriseRow(1), enterpriseRow(2)] }])));
+  const target = part === 'sharedStrings' ? 'xl/sharedStrings.xml' : 'xl/worksheets/sheet1.xml';
+  const parts: ZipPart[] = Object.entries(src).map(([name, bytes]) => {
+    if (name !== target) return { name, data: deflateRawSync(bytes), deflated: true, size: bytes.length };
+    const xml = strFromU8(bytes);
+    // Padding where the reader keeps going: empty shared strings, or empty rows inside <sheetData>.
+    const at = part === 'sharedStrings' ? xml.indexOf('>', xml.indexOf('<sst')) + 1 : xml.indexOf('>', xml.indexOf('<sheetData')) + 1;
+    const unit = part === 'sharedStrings' ? '<si><t>泽州县铸造有限公司</t></si>' : '<row/>';
+    const filler = unit.repeat(Math.ceil(1048576 / Buffer.byteLength(unit)));
+    const b = bombDeflate(xml.slice(0, at), filler, mb, xml.slice(at));
+    return { name, data: b.data, deflated: true, size: honest ? b.size : bytes.length };
+  });
+  return zip(parts);
+}
+
+describe('compression bombs', () => {
+  it('the hand-made zip reads like the original when nothing is swapped (the test tools are sound)', async () => {
+    const bytes = await bombBook('sharedStrings', 0, true);
+    const L = testLedger();
+    expect((await importEnterprises(L.ctx(CLERK), { fileName: 'ok.xlsx', bytes })).created).toBe(2);
+  });
+
+  for (const honest of [true, false]) {
+    it(`a 500 MB shared-strings part (${honest ? 'stated in the directory' : 'hidden behind a small stated size'}) is refused early, writing nothing`, async () => {
+      const bytes = await bombBook('sharedStrings', 500, honest);
+      expect(bytes.length).toBeLessThan(2 * 1048576);
+      const L = testLedger();
+      for (const threads of ['0', '1']) {
+        process.env.LEDGER_IMPORT_THREADS = threads;
+        const rss0 = process.memoryUsage().rss;
+        const t0 = performance.now();
+        try {
+          const e = await rejected(importEnterprises(L.ctx(CLERK), { fileName: '炸弹.xlsx', bytes }));
+          expect(e.code).toBe('XLSX_INFLATE_LIMIT');
+          expect(e.message).toMatch(/^工作簿「炸弹\.xlsx」中的「xl\/sharedStrings\.xml」解压后超过压缩大小（.* MB）的 100 倍（\d+ MB），正常的工作簿不会如此；文件可能是恶意构造的“压缩炸弹”或已损坏，未导入任何数据/);
+        } finally {
+          delete process.env.LEDGER_IMPORT_THREADS;
+        }
+        expect(performance.now() - t0).toBeLessThan(5000);
+        expect(process.memoryUsage().rss - rss0).toBeLessThan(512 * 1048576);
+      }
+      expect(L.db.prepare('SELECT count(*) FROM enterprise').pluck().get()).toBe(0);
+    });
+  }
+
+  it('a worksheet that inflates past the limit is refused while it streams (training roster, exhibition claims too)', async () => {
+    const bytes = await bombBook('sheet', 500, false);
+    const L = testLedger();
+    const t0 = performance.now();
+    const e = await rejected(importEnterprises(L.ctx(CLERK), { fileName: '炸弹.xlsx', bytes }));
+    expect([e.code, (e.details as { part: string }).part]).toEqual(['XLSX_INFLATE_LIMIT', 'xl/worksheets/sheet1.xml']);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const { c, plan } = trainingSetup();
+    expect((await rejected(importRoster(c, plan.id, { fileName: '炸弹.xlsx', bytes: await bombBook('sharedStrings', 500, false) }))).code).toBe('XLSX_INFLATE_LIMIT');
+    expect((await rejected(importClaims(c, { fileName: '炸弹.xlsx', bytes: await bombBook('sharedStrings', 500, true) }))).code).toBe('XLSX_INFLATE_LIMIT');
+  });
+
+  it('the absolute bound: with the limits made small, an ordinary sheet over them is refused, under them read', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => enterpriseRow(i + 1));
+    const bytes = await book([{ name: '企业名录', rows: [ENTERPRISE_HEAD, ...rows] }]);
+    const small = { maxBytes: 64 * 1024, maxRatio: 1000, floor: 0 };
+    const e = await rejected(readSheet(bytes, '名录.xlsx', ENTERPRISE_COLUMNS, { limits: small }));
+    expect(e.code).toBe('XLSX_INFLATE_LIMIT');
+    expect(e.message).toContain('解压后超过 0.1 MB 的上限');
+    const ok = await readSheet(bytes, '名录.xlsx', ENTERPRISE_COLUMNS, { limits: { ...small, maxBytes: 64 * 1048576 } });
+    expect(ok.rows).toHaveLength(3000);
   });
 });

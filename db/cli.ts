@@ -443,6 +443,22 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 
+  'unlock-user': {
+    usage: 'unlock-user USERNAME',
+    summary: '解锁因密码连续错误被锁定的用户（例如唯一的管理员被锁定时）',
+    positional: ['用户名'],
+    async run({ dataDir, args, actor }) {
+      const username = args.positional[0]!;
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const id = host.database.prepare('SELECT id FROM app_user WHERE username = ?').pluck().get(username) as number | undefined;
+        if (id === undefined) throw new AppError('NOT_FOUND', `用户「${username}」不存在`);
+        const u = (await run(host, 'users:unlock', { id }, actor)) as { username: string };
+        return { data: { username: u.username }, lines: [`已解锁用户「${u.username}」`] };
+      });
+    },
+  },
+
   'verify-audit': {
     usage: 'verify-audit',
     summary: '校验审计日志的哈希链（发现被改动、删除或截断的记录）',

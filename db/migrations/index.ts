@@ -9,6 +9,7 @@ import { up as m0007 } from './0007-scoped-codes.js';
 import { up as m0008 } from './0008-import-indexes.js';
 import { up as m0009 } from './0009-enterprise-alias.js';
 import { up as m0010 } from './0010-live-tier-index.js';
+import { up as m0011 } from './0011-login-lockout.js';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'import-indexes', up: m0008 },
   { version: 9, name: 'enterprise-alias', up: m0009 },
   { version: 10, name: 'live-tier-index', up: m0010 },
+  { version: 11, name: 'login-lockout', up: m0011 },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -199,6 +199,19 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(db.prepare(sql).pluck().all('zjtx_sme')).toEqual([]);
     },
   },
+  11: {
+    before(db) {
+      FROM_PREVIOUS[10]!.before(db);
+      db.prepare(`INSERT INTO app_user(username, display_name, role, password_hash, failed_logins, created_at, updated_at)
+        VALUES ('luru9', '录入九', 'clerk', 'x', 2, 't', 't')`).run();
+    },
+    after(db) {
+      // Users keep their rows; nobody starts out locked or inside a failure window.
+      expect(db.prepare(`SELECT username, failed_logins, failed_since, last_failed_at, locked_at FROM app_user WHERE username = 'luru9'`).get())
+        .toEqual({ username: 'luru9', failed_logins: 2, failed_since: null, last_failed_at: null, locked_at: null });
+      expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'app_user'`).pluck().get()).toMatch(/STRICT/);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

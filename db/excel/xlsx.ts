@@ -83,15 +83,19 @@ const utf8 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength
  * How far any one zip part may inflate. Real workbooks' XML parts inflate 5 to 20 times (an Excel or exceljs sheet
  * of 50,000 rows: 12–18); a crafted part can inflate a thousand times (a 1.2 MB file whose shared strings made
  * 500 MB, read for 32 s in 1.8 GB). A part is cut off at `maxRatio` times its compressed size (never below
- * `floor`) and at `maxBytes` whatever its ratio, before that much is ever held.
+ * `floor`) and at an absolute size whatever its ratio, before that much is ever held: `maxBytes` for the worksheet,
+ * which is streamed, `maxWholeBytes` for a part inflated whole (shared strings above all: 64 MB of them parsed
+ * into 3.5 million short strings peaked at 440 MB; 200 MB of them at 1.2 GB). The largest real imports stay well
+ * under both: 200,000 rows make a sheet of ~120 MB and shared strings of ~17 MB.
  */
 export interface InflateLimits {
   maxBytes: number;
+  maxWholeBytes: number;
   maxRatio: number;
   floor: number;
 }
 
-export const INFLATE_LIMITS: InflateLimits = { maxBytes: 200 * 1024 * 1024, maxRatio: 100, floor: 1024 * 1024 };
+export const INFLATE_LIMITS: InflateLimits = { maxBytes: 200 * 1024 * 1024, maxWholeBytes: 64 * 1024 * 1024, maxRatio: 100, floor: 1024 * 1024 };
 
 /** A part that would inflate past the limits (read.ts names the file and refuses it). */
 export class InflateLimitError extends Error {
@@ -106,15 +110,17 @@ export class InflateLimitError extends Error {
   }
 }
 
-function inflateLimit(e: ZipEntry, l: InflateLimits): { limit: number; bound: 'size' | 'ratio' } {
+/** `whole`: the part is inflated whole (not streamed), so the lower absolute bound applies. */
+function inflateLimit(e: ZipEntry, l: InflateLimits, whole: boolean): { limit: number; bound: 'size' | 'ratio' } {
+  const max = whole ? Math.min(l.maxBytes, l.maxWholeBytes) : l.maxBytes;
   const byRatio = e.compressedSize * l.maxRatio;
-  if (byRatio <= l.floor) return { limit: Math.min(l.floor, l.maxBytes), bound: 'size' };
-  return byRatio < l.maxBytes ? { limit: byRatio, bound: 'ratio' } : { limit: l.maxBytes, bound: 'size' };
+  if (byRatio <= l.floor) return { limit: Math.min(l.floor, max), bound: 'size' };
+  return byRatio < max ? { limit: byRatio, bound: 'ratio' } : { limit: max, bound: 'size' };
 }
 
 /** Refuses a part whose directory already states more than the limit: nothing is inflated. */
-function checkDeclared(e: ZipEntry, l: InflateLimits): number {
-  const { limit, bound } = inflateLimit(e, l);
+function checkDeclared(e: ZipEntry, l: InflateLimits, whole: boolean): number {
+  const { limit, bound } = inflateLimit(e, l, whole);
   if (e.size > limit || (e.method === 0 && e.compressedSize > limit)) throw new InflateLimitError(e.name, e.compressedSize, limit, bound);
   return limit;
 }
@@ -122,13 +128,13 @@ function checkDeclared(e: ZipEntry, l: InflateLimits): number {
 function entryText(b: Uint8Array, e: ZipEntry, l: InflateLimits): string {
   const data = entryData(b, e);
   if (e.method !== 0 && e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
-  const limit = checkDeclared(e, l);
+  const limit = checkDeclared(e, l, true);
   if (e.method === 0) return utf8(data);
   try {
     // Stops inflating as soon as the output passes the limit (a directory may state any size it likes).
     return utf8(inflateRawSync(data, { maxOutputLength: limit }));
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitError(e.name, e.compressedSize, limit, inflateLimit(e, l).bound);
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitError(e.name, e.compressedSize, limit, inflateLimit(e, l, true).bound);
     throw err;
   }
 }
@@ -424,7 +430,7 @@ export function openWorkbook(bytes: Uint8Array, opts: OpenOptions = {}): Workboo
   if (chosen) {
     sheet = part(chosen.target) ?? null;
     if (!sheet) throw new Error(`缺少工作表 ${chosen.target}`);
-    checkDeclared(sheet, limits);
+    checkDeclared(sheet, limits, false);
   }
   const sstXml = sheet ? text(sstPath) : null;
   const stylesXml = sheet ? text(stylesPath) : null;
@@ -809,7 +815,7 @@ export async function scanSheet(book: Workbook, sink: RowSink, onBytes?: (scanne
   inflater.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   // Breaking out of the loop (the sink threw, or the scanner is done) destroys the stream.
   let scanned = 0;
-  const { limit, bound } = inflateLimit(e, book.limits);
+  const { limit, bound } = inflateLimit(e, book.limits, false);
   for await (const chunk of inflater as AsyncIterable<Buffer>) {
     if ((scanned += chunk.length) > limit) throw new InflateLimitError(e.name, e.compressedSize, limit, bound);
     onBytes?.(scanned, e.size);

@@ -6,6 +6,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { testLedger, CLERK } from '../helpers.js';
 import { AppError } from '../../db/result.js';
 import { readSheet, type RowError } from '../../db/excel/read.js';
+import { INFLATE_LIMITS } from '../../db/excel/xlsx.js';
 import { createEnterprise } from '../../db/enterprises/service.js';
 import { withCheckChar } from '../../db/enterprises/uscc.js';
 import { checkIdNo, syntheticIdNo } from '../../db/idcard/idcard.js';
@@ -316,7 +317,8 @@ describe('compression bombs', () => {
         try {
           const e = await rejected(importEnterprises(L.ctx(CLERK), { fileName: '炸弹.xlsx', bytes }));
           expect(e.code).toBe('XLSX_INFLATE_LIMIT');
-          expect(e.message).toMatch(/^工作簿「炸弹\.xlsx」中的「xl\/sharedStrings\.xml」解压后超过压缩大小（.* MB）的 100 倍（\d+ MB），正常的工作簿不会如此；文件可能是恶意构造的“压缩炸弹”或已损坏，未导入任何数据/);
+          // Cut off by whichever bound comes first: 64 MB for a part inflated whole, or 100 times its compressed size.
+          expect(e.message).toMatch(/^工作簿「炸弹\.xlsx」中的「xl\/sharedStrings\.xml」解压后超过( 64 MB 的上限|压缩大小（.* MB）的 100 倍（\d+ MB），正常的工作簿不会如此)；文件可能是恶意构造的“压缩炸弹”或已损坏，未导入任何数据/);
         } finally {
           delete process.env.LEDGER_IMPORT_THREADS;
         }
@@ -333,20 +335,29 @@ describe('compression bombs', () => {
     const t0 = performance.now();
     const e = await rejected(importEnterprises(L.ctx(CLERK), { fileName: '炸弹.xlsx', bytes }));
     expect([e.code, (e.details as { part: string }).part]).toEqual(['XLSX_INFLATE_LIMIT', 'xl/worksheets/sheet1.xml']);
+    expect(e.message).toMatch(/解压后超过压缩大小（0\.\d MB）的 100 倍（\d+ MB），正常的工作簿不会如此/);
     expect(performance.now() - t0).toBeLessThan(10_000);
     const { c, plan } = trainingSetup();
     expect((await rejected(importRoster(c, plan.id, { fileName: '炸弹.xlsx', bytes: await bombBook('sharedStrings', 500, false) }))).code).toBe('XLSX_INFLATE_LIMIT');
     expect((await rejected(importClaims(c, { fileName: '炸弹.xlsx', bytes: await bombBook('sharedStrings', 500, true) }))).code).toBe('XLSX_INFLATE_LIMIT');
   });
 
+  it('the absolute bound of a part inflated whole: shared strings stop at 64 MB whatever their ratio', async () => {
+    const bytes = await bombBook('sharedStrings', 500, false);
+    const rss0 = process.memoryUsage().rss;
+    const e = await rejected(readSheet(bytes, '炸弹.xlsx', ENTERPRISE_COLUMNS, { limits: { ...INFLATE_LIMITS, maxRatio: 100_000 } }));
+    expect(e.message).toContain('中的「xl/sharedStrings.xml」解压后超过 64 MB 的上限');
+    expect(process.memoryUsage().rss - rss0).toBeLessThan(512 * 1048576);
+  });
+
   it('the absolute bound: with the limits made small, an ordinary sheet over them is refused, under them read', async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => enterpriseRow(i + 1));
     const bytes = await book([{ name: '企业名录', rows: [ENTERPRISE_HEAD, ...rows] }]);
-    const small = { maxBytes: 64 * 1024, maxRatio: 1000, floor: 0 };
+    const small = { maxBytes: 64 * 1024, maxWholeBytes: 64 * 1024, maxRatio: 1000, floor: 0 };
     const e = await rejected(readSheet(bytes, '名录.xlsx', ENTERPRISE_COLUMNS, { limits: small }));
     expect(e.code).toBe('XLSX_INFLATE_LIMIT');
     expect(e.message).toContain('解压后超过 0.1 MB 的上限');
-    const ok = await readSheet(bytes, '名录.xlsx', ENTERPRISE_COLUMNS, { limits: { ...small, maxBytes: 64 * 1048576 } });
+    const ok = await readSheet(bytes, '名录.xlsx', ENTERPRISE_COLUMNS, { limits: { ...small, maxBytes: 64 * 1048576, maxWholeBytes: 64 * 1048576 } });
     expect(ok.rows).toHaveLength(3000);
   });
 });

@@ -32,6 +32,7 @@ export const operations = {
   'users:list': op({ access: 'admin', run: (ctx) => users.listUsers(ctx) }),
   'users:create': op({ access: 'admin', run: (ctx, i: z.input<typeof users.createUserInput>) => users.createUser(ctx, i) }),
   'users:update': op({ access: 'admin', run: (ctx, i: z.input<typeof users.updateUserInput>) => users.updateUser(ctx, i) }),
+  'users:unlock': op({ access: 'admin', run: (ctx, i: z.input<typeof users.unlockUserInput>) => users.unlockUser(ctx, i) }),
   'users:changePassword': op({
     access: 'clerk',
     run: (ctx, i: z.input<typeof users.changePasswordInput>) => users.changeOwnPassword(ctx, i),

@@ -273,7 +273,7 @@ const COMMANDS: Record<string, Command> = {
         }, actor)) as ImportSummary;
         return {
           data: { file, ...r },
-          lines: [`导入完成：共 ${r.total} 行，新增 ${r.created} 家，更新 ${r.updated} 家，未变 ${r.unchanged} 家，新增梯度认定 ${r.tiersAdded} 条`],
+          lines: [`导入完成（工作表「${r.sheet}」）：共 ${r.total} 行，新增 ${r.created} 家，更新 ${r.updated} 家，未变 ${r.unchanged} 家，新增梯度认定 ${r.tiersAdded} 条`],
         };
       });
     },
@@ -353,7 +353,7 @@ const COMMANDS: Record<string, Command> = {
         const r = (await run(host, 'exhibition:import', { fileName: basename(file), dataBase64: bytes.toString('base64') }, actor)) as ClaimImportSummary;
         return {
           data: { file, ...r },
-          lines: [`导入完成：参展补贴申请 ${r.claims} 件，费用明细 ${r.items} 项（草稿）：${r.claim_nos.join('、')}`],
+          lines: [`导入完成（工作表「${r.sheet}」）：参展补贴申请 ${r.claims} 件，费用明细 ${r.items} 项（草稿）：${r.claim_nos.join('、')}`],
         };
       });
     },
@@ -444,7 +444,23 @@ const COMMANDS: Record<string, Command> = {
       return withHost(dataDir, {}, async (host) => {
         requireInitialized(host);
         const r = await townCli.importIndicators(ctxOf(host, actor), file);
-        return { data: { file, ...r } as Record<string, unknown>, lines: [`导入完成：共 ${r.total} 行，新增 ${r.created} 个年度，更新 ${r.updated} 个，未变 ${r.unchanged} 个`] };
+        return { data: { file, ...r } as Record<string, unknown>, lines: [`导入完成（工作表「${r.sheet}」）：共 ${r.total} 行，新增 ${r.created} 个年度，更新 ${r.updated} 个，未变 ${r.unchanged} 个`] };
+      });
+    },
+  },
+
+  'unlock-user': {
+    usage: 'unlock-user USERNAME',
+    summary: '解锁因密码连续错误被锁定的用户（例如唯一的管理员被锁定时）',
+    positional: ['用户名'],
+    async run({ dataDir, args, actor }) {
+      const username = args.positional[0]!;
+      return withHost(dataDir, {}, async (host) => {
+        requireInitialized(host);
+        const id = host.database.prepare('SELECT id FROM app_user WHERE username = ?').pluck().get(username) as number | undefined;
+        if (id === undefined) throw new AppError('NOT_FOUND', `用户「${username}」不存在`);
+        const u = (await run(host, 'users:unlock', { id }, actor)) as { username: string };
+        return { data: { username: u.username }, lines: [`已解锁用户「${u.username}」`] };
       });
     },
   },
@@ -513,7 +529,7 @@ const COMMANDS: Record<string, Command> = {
         const r = (await run(host, 'training:rosterImport', { plan_id: planId, fileName: basename(file), dataBase64: bytes.toString('base64') }, actor)) as RosterImportSummary;
         return {
           data: { file, ...r },
-          lines: [`导入完成：计划 ${r.plan_code} 新增学员 ${r.imported} 人${r.converted_from_15 ? `（其中 ${r.converted_from_15} 个 15 位身份证号已升级为 18 位）` : ''}`],
+          lines: [`导入完成（工作表「${r.sheet}」）：计划 ${r.plan_code} 新增学员 ${r.imported} 人${r.converted_from_15 ? `（其中 ${r.converted_from_15} 个 15 位身份证号已升级为 18 位）` : ''}`],
         };
       });
     },

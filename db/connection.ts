@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync, statSync, renameSync, rmSync } from 'node:fs';
 import { AppError } from './result.js';
 import { migrations, LATEST_VERSION } from './migrations/index.js';
 
@@ -36,23 +36,37 @@ const SQLITE_WHY: Array<[RegExp, string]> = [
 
 function corrupt(file: string, why: string): AppError {
   const zh = SQLITE_WHY.find(([re]) => re.test(why))?.[1];
-  return new AppError('DB_CORRUPT', `台账文件已损坏，无法打开（${zh ?? why}）。可以从最近的有效备份恢复。`, { file, sqlite: why });
+  return new AppError('DB_CORRUPT', `台账文件「${file}」已损坏，无法打开（${zh ?? why}）。可以从最近的有效备份恢复。`, { file, sqlite: why });
 }
 
+/** Codes of a ledger file that is there but cannot be used: the host offers the newest good backup for each. */
+export const RECOVERABLE_CODES: readonly string[] = ['DB_CORRUPT', 'DB_NOT_LEDGER'];
+
 /**
- * Look at an existing file read-only before anything writes to it: a file from a newer version or a corrupt
- * file must be left exactly as it was.
+ * Look at an existing file read-only before anything writes to it: a file from a newer version, a corrupt, empty
+ * or foreign file must be left exactly as it was. Only a missing file is a new ledger (openLedger creates it whole),
+ * so an existing file that is not a ledger is never taken for one: a 0-byte file (a copy or a disk that failed)
+ * and a SQLite file of another program, even one without a user_version, are refused.
  */
 export function inspectLedgerFile(file: string, opts: Pick<OpenOptions, 'nativeBinding' | 'check'> = {}): number {
-  if (statSync(file).size === 0) return 0;
+  if (statSync(file).size === 0) {
+    throw new AppError('DB_CORRUPT', `台账文件「${file}」是空文件（0 字节），其中没有任何数据，无法打开。可以从最近的有效备份恢复。`, {
+      file,
+      sqlite: 'empty file',
+    });
+  }
   if (!sqliteHeaderOk(file)) throw corrupt(file, '文件头不是 SQLite 格式');
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: opts.nativeBinding });
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (appId !== APPLICATION_ID && version !== 0) {
-      throw new AppError('DB_NOT_LEDGER', '此文件不是县域产业台账的数据文件', { file });
+    if (appId !== APPLICATION_ID) {
+      throw new AppError(
+        'DB_NOT_LEDGER',
+        `文件「${file}」不是县域产业台账的数据文件（可能被其他程序的数据库文件替换），无法打开；文件未做任何改动。可以从最近的有效备份恢复。`,
+        { file, application_id: appId, version },
+      );
     }
     if (version > LATEST_VERSION) {
       throw new AppError(
@@ -95,9 +109,30 @@ export function migrate(db: Db, target = LATEST_VERSION): void {
   }
 }
 
+/**
+ * A new ledger is built under a temporary name and renamed into place once it has its application id and schema:
+ * an interrupted first start leaves no half-made file that the next start would have to tell from a foreign one.
+ */
+function createLedgerFile(file: string, opts: OpenOptions & { targetVersion?: number }): void {
+  const tmp = `${file}.creating`;
+  for (const f of [tmp, `${tmp}-journal`]) rmSync(f, { force: true });
+  const db = new Database(tmp, { nativeBinding: opts.nativeBinding });
+  try {
+    db.pragma('foreign_keys = ON');
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    migrate(db, opts.targetVersion);
+  } finally {
+    db.close();
+  }
+  renameSync(tmp, file);
+}
+
 export function openLedger(opts: OpenOptions & { targetVersion?: number }): Db {
   const memory = opts.file === ':memory:';
-  if (!memory && existsSync(opts.file)) inspectLedgerFile(opts.file, opts);
+  if (!memory) {
+    if (existsSync(opts.file)) inspectLedgerFile(opts.file, opts);
+    else createLedgerFile(opts.file, opts);
+  }
   const db = new Database(opts.file, { nativeBinding: opts.nativeBinding });
   try {
     if (!memory) db.pragma('journal_mode = WAL');

@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Actor } from './context.js';
 import { SYSTEM_ACTOR } from './context.js';
-import { openLedger } from './connection.js';
+import { openLedger, RECOVERABLE_CODES } from './connection.js';
 import { AppError, ok, toErrorData, type Result } from './result.js';
 import { parseInput } from './validate.js';
 import { operations } from './api.js';
@@ -33,12 +33,14 @@ export const LEDGER_FILE = 'ledger.sqlite';
 
 export type HostState =
   | { state: 'ready' }
-  | { state: 'error'; error: { code: string; message: string }; backup: BackupInfo | null };
+  | { state: 'error'; error: { code: string; message: string }; recoverable: boolean; backup: BackupInfo | null };
 
 export interface AppStatus {
   state: 'ready' | 'error';
   error?: { code: string; message: string };
   latestBackup?: BackupInfo | null;
+  /** The file is there but damaged, empty or not a ledger: restoring a backup is offered (the recovery screen). */
+  recoverable?: boolean;
   initialized: boolean;
   office: Office | null;
   session: { state: 'none' | 'locked' | 'active'; user?: { username: string; displayName: string; role: string } };
@@ -109,7 +111,8 @@ export class LedgerHost {
       this.hostState = {
         state: 'error',
         error: { code: err.code, message: err.message },
-        backup: err.code === 'DB_CORRUPT' ? latestGoodBackup(this.dataDir) : null,
+        recoverable: RECOVERABLE_CODES.includes(err.code),
+        backup: RECOVERABLE_CODES.includes(err.code) ? latestGoodBackup(this.dataDir) : null,
       };
       return this.hostState;
     }
@@ -181,6 +184,7 @@ export class LedgerHost {
         state: 'error',
         error: err?.error ?? { code: 'DB_UNAVAILABLE', message: '台账未打开' },
         latestBackup: err?.backup ?? null,
+        recoverable: err?.recoverable ?? false,
         initialized: false,
         office: null,
         session: { state: 'none' },

@@ -1,8 +1,8 @@
 // Browser mode: the same LedgerHost behind HTTP on 127.0.0.1, the same React UI in a browser.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { LedgerHost } from '../db/host.js';
 
@@ -58,7 +58,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const staticDir = resolve(opts.staticDir);
   let port = 0;
-  const cookieName = 'ledger_token';
+  // Cookies are not told apart by port: two instances on 127.0.0.1 sharing one name overwrote each other's token,
+  // and opening the second answered the first with 403. The name carries this instance's port (set once listening).
+  let cookieName = 'ledger_token';
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((e) => {
@@ -110,9 +112,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, '不支持的请求');
-    let file = normalize(join(staticDir, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(staticDir)) return deny(res, 404, '未找到');
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(staticDir, 'index.html');
+    let file = staticFile(staticDir, url.pathname);
+    if (file === null) return deny(res, 404, '未找到');
+    if (file === 'missing') file = join(staticDir, 'index.html');
     if (!existsSync(file)) return deny(res, 500, '界面文件缺失，请先运行 npm run build');
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
@@ -129,6 +131,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
   });
   port = (server.address() as AddressInfo).port;
+  cookieName = `ledger_token_${port}`;
   const url = `http://127.0.0.1:${port}/`;
   return {
     url,
@@ -136,6 +139,38 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
     port,
     close: () => new Promise((ok) => server.close(() => ok())),
   };
+}
+
+/** Whether `file` lies inside `dir` (or is it): compared by path.relative, not by a prefix of the text. */
+function inside(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The file under the static root that a request path names: null when it names something outside the root (a
+ * sibling folder such as renderer-private reached by /..%2frenderer-private/x, which passed a bare prefix test,
+ * or a link inside the root that points out of it); 'missing' when there is no such file (the UI's own routes).
+ */
+export function staticFile(staticDir: string, pathname: string): string | null | 'missing' {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = resolve(staticDir, `.${decoded.startsWith('/') ? '' : '/'}${decoded}`);
+  if (!inside(staticDir, file)) return null;
+  if (!existsSync(file)) return 'missing';
+  let real: string;
+  try {
+    real = realpathSync(file);
+    if (!inside(realpathSync(staticDir), real)) return null;
+  } catch {
+    return null;
+  }
+  return statSync(real).isDirectory() ? 'missing' : real;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | null> {

@@ -8,7 +8,7 @@ import { assertXlsx, type RowError } from '../excel/read.js';
 import { writeWorkbook } from '../excel/write.js';
 import { loadLookups } from './rules.js';
 import { listQuery, SCALE_LABEL, TIER_LEVEL_LABEL, type EnterpriseRow } from './schema.js';
-import { ENTERPRISE_COLUMNS } from './import-rows.js';
+import { ENTERPRISE_COLUMNS, ENTERPRISE_SHEET } from './import-rows.js';
 import { openRowSource, type RowSource } from './import-source.js';
 import * as q from './queries.js';
 import { diff } from './service.js';
@@ -29,6 +29,8 @@ export interface ImportOptions {
 }
 
 export interface ImportSummary {
+  /** The worksheet read. */
+  sheet: string;
   total: number;
   created: number;
   updated: number;
@@ -86,7 +88,7 @@ async function writeRows(
   progress: (done: number, total: number | null, phase: string) => void,
 ): Promise<ImportSummary> {
   const fileHash = createHash('sha256').update(opts.bytes).digest('hex');
-  const summary: ImportSummary = { total: 0, created: 0, updated: 0, unchanged: 0, tiersAdded: 0 };
+  const summary: ImportSummary = { sheet: '', total: 0, created: 0, updated: 0, unchanged: 0, tiersAdded: 0 };
   const now = isoTimestamp(ctx.clock.now());
   const insert = q.importInsertStatement(ctx.db);
   const update = ctx.db.prepare(
@@ -117,6 +119,7 @@ async function writeRows(
       if (m.t === 'end') {
         if (m.errors.length) throw rejected(m.errors, m.total);
         summary.total = m.total;
+        summary.sheet = m.sheet;
         workerBusyMs = m.busyMs ?? null;
         break;
       }
@@ -260,7 +263,7 @@ export async function enterpriseTemplate(ctx: Pick<Ctx, 'db'>): Promise<Buffer> 
   return writeWorkbook(
     [
       {
-        name: '企业名录',
+        name: ENTERPRISE_SHEET,
         columns: ENTERPRISE_COLUMNS.map((c) => ({ header: c.header, required: c.required, kind: c.kind === 'date' ? 'date' : 'text', width: 22 })),
         rows: [],
         lists: { 6: ['规上', '规下'], 10: tiers.map((t) => t.replace(/"/g, '')), 11: ['国家', '省', '市', '县'] },

@@ -10,8 +10,11 @@ import { checkEnterprise, type Lookups } from './rules.js';
 import { enterpriseInput, TIER_LEVEL_LABEL, type EnterpriseData } from './schema.js';
 import { searchText } from './queries.js';
 
+/** The template's data sheet: read by name when visible. */
+export const ENTERPRISE_SHEET = '企业名录';
+
 export const ENTERPRISE_COLUMNS: ColumnSpec[] = [
-  { key: 'uscc', header: '统一社会信用代码', required: true, aliases: ['信用代码', '社会信用代码'] },
+  { key: 'uscc', header: '统一社会信用代码', required: true, kind: 'code', aliases: ['信用代码', '社会信用代码'] },
   { key: 'name', header: '企业名称', required: true, aliases: ['名称', '单位名称'] },
   { key: 'region_code', header: '注册地行政区划代码', required: true, aliases: ['行政区划代码', '区划代码'] },
   { key: 'township', header: '乡镇(街道)', aliases: ['乡镇', '乡镇街道'] },
@@ -119,7 +122,12 @@ export class RowChecker {
     this.clock = fixedClock(new Date(input.nowMs).toISOString());
   }
 
-  check({ row, values }: SheetRow): ReadyRow | null {
+  check({ row, values, problems }: SheetRow): ReadyRow | null {
+    // A cell whose digits Excel changed: its row is refused on that alone (the other checks would read a wrong value).
+    if (problems) {
+      this.errors.push(...problems);
+      return null;
+    }
     const err = (column: string, message: string) => this.errors.push({ row, column, message });
     const text = (k: string) => cellText(values[k] ?? null);
     const scaleText = text('scale');

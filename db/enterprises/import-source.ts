@@ -10,14 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { streamSheet, type RowError } from '../excel/read.js';
 import { AppError } from '../result.js';
-import { ENTERPRISE_COLUMNS, RowChecker, type CheckInput, type ReadyRow } from './import-rows.js';
+import { ENTERPRISE_COLUMNS, ENTERPRISE_SHEET, RowChecker, type CheckInput, type ReadyRow } from './import-rows.js';
 
 export type WorkerMessage =
   | { t: 'ready' }
   /** `share`: how much of the worksheet was read (0–1), for an estimate of the rows to come. */
   | { t: 'rows'; rows: ReadyRow[]; read: number; share: number }
   /** `busyMs`: the worker's time from start-up to the last row checked. */
-  | { t: 'end'; total: number; errors: RowError[]; busyMs?: number }
+  | { t: 'end'; total: number; sheet: string; errors: RowError[]; busyMs?: number }
   | { t: 'fail'; error: { code: string; message: string; details?: unknown } };
 
 /** What an import sends the waiting worker. */
@@ -231,7 +231,7 @@ async function startWorker(opts: SourceOptions): Promise<RowSource | null> {
 async function inThread(opts: SourceOptions): Promise<RowSource> {
   const checker = new RowChecker(opts.check);
   const ready: ReadyRow[] = [];
-  const total = await streamSheet(
+  const { count: total, sheet } = await streamSheet(
     opts.bytes,
     opts.fileName,
     ENTERPRISE_COLUMNS,
@@ -239,7 +239,7 @@ async function inThread(opts: SourceOptions): Promise<RowSource> {
       const row = checker.check(r);
       if (row) ready.push(row);
     },
-    { maxRows: opts.maxRows },
+    { maxRows: opts.maxRows, sheet: ENTERPRISE_SHEET },
   );
   let at = 0;
   return {
@@ -251,7 +251,7 @@ async function inThread(opts: SourceOptions): Promise<RowSource> {
         at += rows.length;
         return { t: 'rows', rows, read: total, share: 1 };
       }
-      return { t: 'end', total, errors: checker.errors };
+      return { t: 'end', total, sheet, errors: checker.errors };
     },
     close() {},
   };

@@ -6,7 +6,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { streamSheet } from '../excel/read.js';
 import { AppError } from '../result.js';
-import { ENTERPRISE_COLUMNS, RowChecker, type ReadyRow } from './import-rows.js';
+import { ENTERPRISE_COLUMNS, ENTERPRISE_SHEET, RowChecker, type ReadyRow } from './import-rows.js';
 import type { StartMessage, WorkerMessage } from './import-source.js';
 
 const { port } = workerData as { port: MessagePort };
@@ -24,7 +24,7 @@ async function run({ signal, bytes, fileName, batch, maxRows, check }: StartMess
     let rows: ReadyRow[] = [];
     let read = 0;
     let share = 0;
-    const total = await streamSheet(
+    const { count: total, sheet } = await streamSheet(
       bytes,
       fileName,
       ENTERPRISE_COLUMNS,
@@ -38,10 +38,10 @@ async function run({ signal, bytes, fileName, batch, maxRows, check }: StartMess
           rows = [];
         }
       },
-      { maxRows, onShare: (s) => (share = s) },
+      { maxRows, onShare: (s) => (share = s), sheet: ENTERPRISE_SHEET },
     );
     if (rows.length && !checker.errors.length) send({ t: 'rows', rows, read, share: 1 });
-    send({ t: 'end', total, errors: checker.errors, busyMs: performance.now() - started });
+    send({ t: 'end', total, sheet, errors: checker.errors, busyMs: performance.now() - started });
   } catch (e: unknown) {
     const error =
       e instanceof AppError

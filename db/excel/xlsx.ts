@@ -1,7 +1,7 @@
 // A lean .xlsx reader for imports: the zip's central directory is read directly, the small parts
 // (workbook, relationships, shared strings, styles) are inflated whole, and the first worksheet is inflated
 // in slices and scanned as byte chunks, so a 20 MB file never sits in memory inflated whole.
-// Only what an import needs: cell values of the first worksheet, dates told by their number format.
+// Only what an import needs: cell values of the sheet a person sees (chooseSheet), dates told by their number format.
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 export type XCell = string | number | boolean | Date | null;
@@ -79,10 +79,64 @@ function entryData(b: Uint8Array, e: ZipEntry): Uint8Array {
 
 const utf8 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('utf8');
 
-function entryText(b: Uint8Array, e: ZipEntry): string {
+/**
+ * How far any one zip part may inflate. Real workbooks' XML parts inflate 5 to 20 times (an Excel or exceljs sheet
+ * of 50,000 rows: 12–18); a crafted part can inflate a thousand times (a 1.2 MB file whose shared strings made
+ * 500 MB, read for 32 s in 1.8 GB). A part is cut off at `maxRatio` times its compressed size (never below
+ * `floor`) and at an absolute size whatever its ratio, before that much is ever held: `maxBytes` for the worksheet,
+ * which is streamed, `maxWholeBytes` for a part inflated whole (shared strings above all: 64 MB of them parsed
+ * into 3.5 million short strings peaked at 440 MB; 200 MB of them at 1.2 GB). The largest real imports stay well
+ * under both: 200,000 rows make a sheet of ~120 MB and shared strings of ~17 MB.
+ */
+export interface InflateLimits {
+  maxBytes: number;
+  maxWholeBytes: number;
+  maxRatio: number;
+  floor: number;
+}
+
+export const INFLATE_LIMITS: InflateLimits = { maxBytes: 200 * 1024 * 1024, maxWholeBytes: 64 * 1024 * 1024, maxRatio: 100, floor: 1024 * 1024 };
+
+/** A part that would inflate past the limits (read.ts names the file and refuses it). */
+export class InflateLimitError extends Error {
+  constructor(
+    readonly part: string,
+    readonly compressedSize: number,
+    readonly limit: number,
+    /** Which bound: the part's inflated size, or its ratio to the compressed size. */
+    readonly bound: 'size' | 'ratio',
+  ) {
+    super(`zip 条目 ${part} 解压后超过 ${limit} 字节`);
+  }
+}
+
+/** `whole`: the part is inflated whole (not streamed), so the lower absolute bound applies. */
+function inflateLimit(e: ZipEntry, l: InflateLimits, whole: boolean): { limit: number; bound: 'size' | 'ratio' } {
+  const max = whole ? Math.min(l.maxBytes, l.maxWholeBytes) : l.maxBytes;
+  const byRatio = e.compressedSize * l.maxRatio;
+  if (byRatio <= l.floor) return { limit: Math.min(l.floor, max), bound: 'size' };
+  return byRatio < max ? { limit: byRatio, bound: 'ratio' } : { limit: max, bound: 'size' };
+}
+
+/** Refuses a part whose directory already states more than the limit: nothing is inflated. */
+function checkDeclared(e: ZipEntry, l: InflateLimits, whole: boolean): number {
+  const { limit, bound } = inflateLimit(e, l, whole);
+  if (e.size > limit || (e.method === 0 && e.compressedSize > limit)) throw new InflateLimitError(e.name, e.compressedSize, limit, bound);
+  return limit;
+}
+
+function entryText(b: Uint8Array, e: ZipEntry, l: InflateLimits): string {
   const data = entryData(b, e);
   if (e.method !== 0 && e.method !== 8) throw new Error(`不支持的压缩方式 ${e.method}`);
-  return utf8(e.method === 0 ? data : inflateRawSync(data));
+  const limit = checkDeclared(e, l, true);
+  if (e.method === 0) return utf8(data);
+  try {
+    // Stops inflating as soon as the output passes the limit (a directory may state any size it likes).
+    return utf8(inflateRawSync(data, { maxOutputLength: limit }));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitError(e.name, e.compressedSize, limit, inflateLimit(e, l, true).bound);
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- text
@@ -299,21 +353,45 @@ export function parseDateStyles(xml: string): Uint8Array {
 
 export interface Workbook {
   bytes: Uint8Array;
-  /** The first worksheet in tab order, or null when the workbook has none. */
+  /** The sheet to read (see chooseSheet), or null when the workbook has no visible worksheet. */
   sheet: ZipEntry | null;
+  /** Its name on the tab, or null with it. */
+  sheetName: string | null;
+  /** Worksheets in tab order, hidden ones included (what a refusal may name). */
+  sheets: Array<{ name: string; hidden: boolean }>;
+  limits: InflateLimits;
   sharedStrings: Array<string | null>;
   dateStyles: Uint8Array;
   date1904: boolean;
 }
 
+export interface OpenOptions {
+  /** The template's sheet name: read it when the workbook has a visible sheet of that name. */
+  sheetName?: string;
+  /** Tests make these small; the imports keep INFLATE_LIMITS. */
+  limits?: InflateLimits;
+}
+
 const REL_NS = /\/(worksheet|sharedStrings|styles)$/;
 
-export function openWorkbook(bytes: Uint8Array): Workbook {
+/**
+ * The sheet a person sees: the visible one named like the template's, else the first visible one in tab order.
+ * A hidden sheet (state="hidden" or "veryHidden") is never read: a workbook with a hidden first sheet showed one
+ * table and imported another.
+ */
+function chooseSheet<T extends { name: string; hidden: boolean }>(sheets: T[], preferred?: string): T | null {
+  const visible = sheets.filter((s) => !s.hidden);
+  const want = preferred?.trim();
+  return (want ? visible.find((s) => s.name.trim() === want) : undefined) ?? visible[0] ?? null;
+}
+
+export function openWorkbook(bytes: Uint8Array, opts: OpenOptions = {}): Workbook {
   const dir = zipDirectory(bytes);
+  const limits = opts.limits ?? INFLATE_LIMITS;
   const part = (name: string) => dir.get(name.toLowerCase());
   const text = (name: string) => {
     const e = part(name);
-    return e ? entryText(bytes, e) : null;
+    return e ? entryText(bytes, e, limits) : null;
   };
   let wbPath = 'xl/workbook.xml';
   const root = text('_rels/.rels');
@@ -340,20 +418,28 @@ export function openWorkbook(bytes: Uint8Array): Workbook {
   let date1904 = false;
   for (const t of tags(wbXml, 'workbookPr')) date1904 = t.attrs.date1904 === '1' || t.attrs.date1904 === 'true';
 
-  let sheet: ZipEntry | null = null;
+  const sheets: Array<{ name: string; hidden: boolean; target: string }> = [];
   for (const t of tags(wbXml, 'sheet')) {
     const rel = rels.get(t.attrs.id ?? '');
     if (!rel || rel.type !== 'worksheet') continue;
-    const e = part(rel.target);
-    if (!e) throw new Error(`缺少工作表 ${rel.target}`);
-    sheet = e;
-    break;
+    const state = t.attrs.state ?? 'visible';
+    sheets.push({ name: t.attrs.name ?? '', hidden: state === 'hidden' || state === 'veryHidden', target: rel.target });
+  }
+  const chosen = chooseSheet(sheets, opts.sheetName);
+  let sheet: ZipEntry | null = null;
+  if (chosen) {
+    sheet = part(chosen.target) ?? null;
+    if (!sheet) throw new Error(`缺少工作表 ${chosen.target}`);
+    checkDeclared(sheet, limits, false);
   }
   const sstXml = sheet ? text(sstPath) : null;
   const stylesXml = sheet ? text(stylesPath) : null;
   return {
     bytes,
     sheet,
+    sheetName: chosen?.name ?? null,
+    sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
+    limits,
     sharedStrings: sstXml ? parseSharedStrings(sstXml) : [],
     dateStyles: stylesXml ? parseDateStyles(stylesXml) : new Uint8Array(0),
     date1904,
@@ -707,10 +793,10 @@ const SLICE = 1024 * 1024;
 const CHUNK = 256 * 1024;
 
 /**
- * Inflates and scans the workbook's first worksheet, calling `sink` for each non-empty row. Node's zlib inflates
+ * Inflates and scans the workbook's chosen worksheet, calling `sink` for each non-empty row. Node's zlib inflates
  * on its thread pool, so on a two-core office PC the next slice inflates while this thread scans the last one.
  */
-export async function scanFirstSheet(book: Workbook, sink: RowSink, onBytes?: (scanned: number, size: number) => void): Promise<void> {
+export async function scanSheet(book: Workbook, sink: RowSink, onBytes?: (scanned: number, size: number) => void): Promise<void> {
   const e = book.sheet;
   if (!e) return;
   const scanner = new SheetScanner(book.sharedStrings, book.dateStyles, book.date1904, sink);
@@ -729,8 +815,10 @@ export async function scanFirstSheet(book: Workbook, sink: RowSink, onBytes?: (s
   inflater.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   // Breaking out of the loop (the sink threw, or the scanner is done) destroys the stream.
   let scanned = 0;
+  const { limit, bound } = inflateLimit(e, book.limits, false);
   for await (const chunk of inflater as AsyncIterable<Buffer>) {
-    onBytes?.((scanned += chunk.length), e.size);
+    if ((scanned += chunk.length) > limit) throw new InflateLimitError(e.name, e.compressedSize, limit, bound);
+    onBytes?.(scanned, e.size);
     scanner.push(chunk);
     if (scanner.done) return;
   }

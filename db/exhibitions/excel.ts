@@ -16,7 +16,7 @@ import { officeName, originCondition } from '../exchange/origin.js';
 
 export const CLAIM_COLUMNS: ColumnSpec[] = [
   { key: 'claim_key', header: '申请编号', required: true, aliases: ['申请序号', '编号'] },
-  { key: 'uscc', header: '统一社会信用代码', required: true, aliases: ['信用代码'] },
+  { key: 'uscc', header: '统一社会信用代码', required: true, kind: 'code', aliases: ['信用代码'] },
   { key: 'enterprise_name', header: '企业名称' },
   { key: 'fair_name', header: '展会名称', required: true },
   { key: 'fair_start', header: '展会开始日期', kind: 'date' },
@@ -51,6 +51,7 @@ const NOTES = [
   '7. 导出文件中「状态」及以后各列为参考信息，导入时忽略。',
 ];
 
+const CLAIM_SHEET = '参展补贴申请';
 const HEADER = Object.fromEntries(CLAIM_COLUMNS.map((c) => [c.key, c.header])) as Record<string, string>;
 const IMPORTED = CLAIM_COLUMNS.slice(0, 19);
 
@@ -75,6 +76,8 @@ const FIELD_COLUMN: Record<string, string> = {
 };
 
 export interface ClaimImportSummary {
+  /** The worksheet read. */
+  sheet: string;
   claims: number;
   items: number;
   claim_nos: string[];
@@ -86,12 +89,16 @@ export async function importClaims(
   onProgress: (done: number, total: number | null, phase: string) => void = () => {},
 ): Promise<ClaimImportSummary> {
   onProgress(0, null, '读取工作簿');
-  const rows = await readSheet(file.bytes, file.fileName, IMPORTED, { maxRows: 100_000 });
+  const { rows, sheet } = await readSheet(file.bytes, file.fileName, IMPORTED, { maxRows: 100_000, sheet: CLAIM_SHEET });
   const errors: RowError[] = [];
   const err = (row: number, column: string, message: string) => errors.push({ row, column, message });
 
   const groups = new Map<string, Array<{ row: number; values: Record<string, Cell> }>>();
   for (const r of rows) {
+    if (r.problems) {
+      errors.push(...r.problems);
+      continue;
+    }
     const key = cellText(r.values.claim_key ?? null);
     if (!key) {
       err(r.row, HEADER.claim_key!, '必填（同一申请的各行填相同编号）');
@@ -212,7 +219,7 @@ export async function importClaims(
     });
   })();
   onProgress(prepared.length, prepared.length, '完成');
-  return { claims: prepared.length, items: rows.length, claim_nos: claimNos };
+  return { sheet, claims: prepared.length, items: rows.length, claim_nos: claimNos };
 }
 
 /** The empty import sheet: exactly the columns importClaims reads, with drop-downs and the 填写说明 sheet. */
@@ -220,7 +227,7 @@ export async function claimTemplate(): Promise<Buffer> {
   const idx = (key: string) => IMPORTED.findIndex((c) => c.key === key);
   return writeWorkbook(
     [{
-      name: '参展补贴申请',
+      name: CLAIM_SHEET,
       columns: IMPORTED.map((c) => ({ header: c.header, required: c.required, kind: 'text' as const, width: 18 })),
       rows: [],
       lists: {

@@ -25,7 +25,11 @@ export function indicatorColumns(defs: readonly IndicatorDef[]): ColumnSpec[] {
   ];
 }
 
+const INDICATOR_SHEET = '专业镇年度指标';
+
 export interface IndicatorImportSummary {
+  /** The worksheet read. */
+  sheet: string;
   total: number;
   created: number;
   updated: number;
@@ -53,7 +57,7 @@ export async function importIndicators(ctx: Ctx, opts: { fileName: string; bytes
   const cols = indicatorColumns(defs);
   const headerOf = Object.fromEntries(cols.map((c) => [c.key, c.header])) as Record<string, string>;
   progress(0, null, '读取工作簿');
-  const rows = await readSheet(opts.bytes, opts.fileName, cols, { maxRows: 100_000 });
+  const { rows, sheet } = await readSheet(opts.bytes, opts.fileName, cols, { maxRows: 100_000, sheet: INDICATOR_SHEET });
   progress(0, rows.length, '校验数据');
   const towns = new Map<string, { id: number; county_code: string }>();
   for (const t of ctx.db.prepare('SELECT id, name, county_code FROM town').iterate() as IterableIterator<{ id: number; name: string; county_code: string }>) {
@@ -66,7 +70,11 @@ export async function importIndicators(ctx: Ctx, opts: { fileName: string; bytes
   const ratioOf = new Map<string, number>();
   const today = isoDate(ctx.clock.now());
 
-  for (const { row, values } of rows) {
+  for (const { row, values, problems } of rows) {
+    if (problems) {
+      errors.push(...problems);
+      continue;
+    }
     const err = (key: string, message: string) => errors.push({ row, column: headerOf[key] ?? key, message });
     const name = cellText(values.town ?? null);
     const county = cellText(values.county_code ?? null);
@@ -130,7 +138,7 @@ export async function importIndicators(ctx: Ctx, opts: { fileName: string; bytes
   }
 
   progress(0, prepared.length, '写入台账');
-  const summary: IndicatorImportSummary = { total: prepared.length, created: 0, updated: 0, unchanged: 0 };
+  const summary: IndicatorImportSummary = { sheet, total: prepared.length, created: 0, updated: 0, unchanged: 0 };
   ctx.db.transaction(() => {
     for (const p of prepared) {
       const merged2 = mergedOf(p.townId, p.year)!;
@@ -168,7 +176,7 @@ const INDICATOR_NOTES = [
 export async function indicatorTemplate(ctx: Pick<Ctx, 'db'>): Promise<Buffer> {
   const cols = indicatorColumns(q.indicatorDefs(ctx.db));
   return writeWorkbook(
-    [{ name: '专业镇年度指标', columns: cols.map((c) => ({ header: c.header, required: c.required, kind: c.kind === 'number' ? 'number' : 'text', width: 18 })), rows: [] }],
+    [{ name: INDICATOR_SHEET, columns: cols.map((c) => ({ header: c.header, required: c.required, kind: c.kind === 'number' ? 'number' : 'text', width: 18 })), rows: [] }],
     { name: '填写说明', lines: INDICATOR_NOTES },
   );
 }

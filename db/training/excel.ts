@@ -24,7 +24,7 @@ import {
 
 export const ROSTER_COLUMNS: ColumnSpec[] = [
   { key: 'name', header: '姓名', required: true, aliases: ['学员姓名', '学徒姓名'] },
-  { key: 'id_no', header: '居民身份证号', required: true, aliases: ['身份证号', '身份证号码', '公民身份号码'] },
+  { key: 'id_no', header: '居民身份证号', required: true, kind: 'code', aliases: ['身份证号', '身份证号码', '公民身份号码'] },
   { key: 'phone', header: '手机号', aliases: ['联系电话', '电话'] },
   { key: 'contract_start', header: '劳动合同起', kind: 'date', aliases: ['合同起始日期', '劳动合同起始日期'] },
   { key: 'contract_end', header: '劳动合同止(无固定期限留空)', kind: 'date', aliases: ['劳动合同止', '合同终止日期', '劳动合同终止日期'] },
@@ -33,6 +33,7 @@ export const ROSTER_COLUMNS: ColumnSpec[] = [
   { key: 'sessions', header: '出勤次数', kind: 'number', aliases: ['出勤'] },
   { key: 'hours', header: '出勤学时', kind: 'number', aliases: ['学时'] },
 ];
+const ROSTER_SHEET = '学员名册';
 const HEADER: Record<string, string> = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c.key, c.header]));
 const FIELD_COLUMN: Record<string, string> = {
   name: HEADER.name!, id_no: HEADER.id_no!, phone: HEADER.phone!, contract_start: HEADER.contract_start!, contract_end: HEADER.contract_end!,
@@ -54,7 +55,7 @@ const NOTES = [
 export async function rosterTemplate(): Promise<Buffer> {
   return writeWorkbook(
     [{
-      name: '学员名册',
+      name: ROSTER_SHEET,
       columns: ROSTER_COLUMNS.map((c) => ({ header: c.header, required: c.required, kind: c.kind === 'date' ? 'date' : c.kind === 'number' ? 'number' : 'text', width: 22 })),
       rows: [],
       lists: { 5: ['是', '否'] },
@@ -71,6 +72,8 @@ function intCell(c: Cell): number | string | undefined {
 
 export interface RosterImportSummary {
   plan_code: string;
+  /** The worksheet read. */
+  sheet: string;
   imported: number;
   converted_from_15: number;
 }
@@ -89,7 +92,9 @@ export async function importRoster(
   if (!plan) throw new AppError('NOT_FOUND', `培训计划 ${planId} 不存在`);
   assertRosterEditable(plan);
   onProgress(0, null, '读取工作簿');
-  const rows = await readSheet(file.bytes, file.fileName, ROSTER_COLUMNS, { onProgress: (n) => onProgress(n, null, '读取工作簿'), maxRows: 100_000 });
+  const { rows, sheet } = await readSheet(file.bytes, file.fileName, ROSTER_COLUMNS, {
+    onProgress: (n) => onProgress(n, null, '读取工作簿'), maxRows: 100_000, sheet: ROSTER_SHEET,
+  });
   onProgress(0, rows.length, '校验数据');
   const today = isoDate(ctx.clock.now());
   const existing = new Map<string, string>();
@@ -97,7 +102,11 @@ export async function importRoster(
   const errors: RowError[] = [];
   const firstRow = new Map<string, number>();
   const ok: Array<{ d: TraineeData; c: ReturnType<typeof checkTrainee> }> = [];
-  for (const { row, values } of rows) {
+  for (const { row, values, problems } of rows) {
+    if (problems) {
+      errors.push(...problems);
+      continue;
+    }
     const err = (column: string, message: string) => errors.push({ row, column, message });
     const date = (k: string) => {
       const v = cellDate(values[k] ?? null);
@@ -174,7 +183,7 @@ export async function importRoster(
     });
   })();
   onProgress(ok.length, ok.length, '完成');
-  return { plan_code: plan.code, imported: ok.length, converted_from_15: converted };
+  return { plan_code: plan.code, sheet, imported: ok.length, converted_from_15: converted };
 }
 
 /** The roster in the template's columns (so it re-imports), ID numbers masked unless the actor may see them. */

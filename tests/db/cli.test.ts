@@ -194,4 +194,20 @@ describe('ledger command line', { timeout: 90_000 }, () => {
     expect(existsSync(d)).toBe(false);
     expect(cli(d, 'template', join(tmp.dir, 'template.csv')).stderr).toContain('应以 .xlsx 结尾');
   });
+
+  it('unlock-user lifts the lock of an only administrator; an unknown or unlocked user is refused', () => {
+    const d = dir('unlock');
+    cli(d, ...INIT);
+    const db = new Database(join(d, 'ledger.sqlite'));
+    db.prepare(`UPDATE app_user SET failed_logins = 5, locked_at = '2026-03-01T02:00:00.000Z' WHERE username = 'admin'`).run();
+    db.close();
+    const r = cli(d, 'unlock-user', 'admin');
+    expect([r.code, r.stdout.trim()]).toEqual([0, '已解锁用户「admin」']);
+    const after = new Database(join(d, 'ledger.sqlite'), { readonly: true });
+    expect(after.prepare(`SELECT locked_at, failed_logins FROM app_user WHERE username = 'admin'`).get()).toEqual({ locked_at: null, failed_logins: 0 });
+    expect(after.prepare(`SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1`).pluck().get()).toBe('user.unlock');
+    after.close();
+    expect(cli(d, 'unlock-user', 'admin').stderr).toContain('用户「admin」未被锁定');
+    expect(cli(d, 'unlock-user', 'nobody').stderr).toContain('用户「nobody」不存在');
+  });
 });

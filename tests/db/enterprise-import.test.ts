@@ -91,7 +91,7 @@ describe('enterprise import: files that are not usable workbooks', () => {
     const { run } = setup();
     const empty = await rejected(run(await xlsx([], null)));
     expect(empty.code).toBe('EMPTY_WORKBOOK');
-    expect(empty.message).toContain('第一个工作表是空的');
+    expect(empty.message).toContain('工作表「企业名录」是空的');
     const noSheets = await rejected(run(await xlsx([], null, { sheets: 0 })));
     expect(noSheets.code).toBe('EMPTY_WORKBOOK');
     const headersOnly = await rejected(run(await xlsx([])));
@@ -181,7 +181,7 @@ describe('enterprise import: rows', () => {
       row(2, { tier: '高新技术企业', tier_level: '国家级', tier_valid_from: new Date(Date.UTC(2023, 11, 12)), tier_valid_to: '2026/12/11' }),
       row(3, { tier: '专精特新中小企业', tier_level: '省', tier_valid_from: '2025年1月5日' }),
     ]));
-    expect(r).toEqual({ total: 3, created: 3, updated: 0, unchanged: 0, tiersAdded: 3 });
+    expect(r).toEqual({ sheet: '企业名录', total: 3, created: 3, updated: 0, unchanged: 0, tiersAdded: 3 });
     const tiers = db.prepare(`SELECT tier_code, level, doc_no, valid_from, valid_to FROM enterprise_tier ORDER BY id`).all();
     expect(tiers).toEqual([
       { tier_code: 'little_giant', level: 'national', doc_no: '工信厅企业函〔2024〕171号', valid_from: '2024-01-01', valid_to: '2026-12-31' },
@@ -226,7 +226,7 @@ describe('enterprise import: rows', () => {
       true,
       '更新.xlsx',
     );
-    expect(r).toEqual({ total: 4, created: 1, updated: 2, unchanged: 1, tiersAdded: 0 });
+    expect(r).toEqual({ sheet: '企业名录', total: 4, created: 1, updated: 2, unchanged: 1, tiersAdded: 0 });
     expect(count()).toBe(4);
     const updates = db
       .prepare(`SELECT actor, entity_id, detail FROM audit_log WHERE action = 'enterprise.update' ORDER BY seq`)
@@ -329,7 +329,7 @@ describe('enterprise import: rows checked on a worker thread', () => {
       expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'enterprise_fts_insert'`).pluck().get()).toBe(1);
       seen.length = 0;
       const r = await run(await xlsx(good));
-      expect(r).toEqual({ total: 4100, created: 4100, updated: 0, unchanged: 0, tiersAdded: 0 });
+      expect(r).toEqual({ sheet: '企业名录', total: 4100, created: 4100, updated: 0, unchanged: 0, tiersAdded: 0 });
       // Batch by batch, with the row count estimated from how much of the sheet was read, then exact at the end.
       const batches = seen.filter((p) => p.phase === '校验并写入');
       const dones = batches.map((p) => p.done);
@@ -362,7 +362,7 @@ describe('enterprise import: rows checked on a worker thread', () => {
       importEnterprises(ctx(CLERK), { fileName: '名录.xlsx', bytes: await xlsx([row(1), row(2, { tier: '专精特新中小企业', tier_level: '省', tier_valid_from: '2025-01-01' })]), onSource: (k) => kinds.push(k) }),
     );
     expect(kinds).toEqual(['worker']);
-    expect(r).toEqual({ total: 2, created: 2, updated: 0, unchanged: 0, tiersAdded: 1 });
+    expect(r).toEqual({ sheet: '企业名录', total: 2, created: 2, updated: 0, unchanged: 0, tiersAdded: 1 });
     expect(count()).toBe(2);
 
     // Kept started ahead of imports, as the apps' host does: used once, started again after the import, not during it.

@@ -424,7 +424,7 @@ describe('Excel', () => {
     ws.addRow(['K2', u2, null, FAIR.name, null, '2026-02-21', '是', 'B07', '18', '特装', '特装费', '8000', 'F003', '2026-02-01', '其他', null, null, null, null]);
     const filled = Buffer.from(await wb.xlsx.writeBuffer());
     const r = await importClaims(c(CLERK), { fileName: '参展补贴申请导入模板.xlsx', bytes: filled });
-    expect(r).toEqual({ claims: 2, items: 3, claim_nos: ['CZ2026-0001', 'CZ2026-0002'] });
+    expect(r).toEqual({ sheet: '参展补贴申请', claims: 2, items: 3, claim_nos: ['CZ2026-0001', 'CZ2026-0002'] });
     const rows = svc.listClaims(c(), { year: 2026 }).rows.sort((a, b) => a.id - b.id);
     expect(rows.map((x) => [x.status, x.calc_fen])).toEqual([
       ['draft', 1_500_000 + 61_725], // booth 3,000,000 × 50 % (cap 2,000,000 → 1,500,000 stays under) + transport 123,450 × 50 %
@@ -455,7 +455,7 @@ describe('Excel', () => {
       row('K1', u1!), row('K1', u1!, { 7: null, 8: null, 9: null, 10: '运输费', 11: '1234.5', 12: 'F002' }), row('K2', u2!, { 14: '现金' }),
     ] }]);
     const s = await importClaims(c(CLERK), { fileName: 'claims.xlsx', bytes: good });
-    expect(s).toEqual({ claims: 2, items: 3, claim_nos: ['CZ2026-0001', 'CZ2026-0002'] });
+    expect(s).toEqual({ sheet: '申请', claims: 2, items: 3, claim_nos: ['CZ2026-0001', 'CZ2026-0002'] });
     const [k1, k2] = svc.listClaims(c(), { year: 2026 }).rows.reverse();
     expect(k1!.calc_fen).toBe(1_500_000 + 61_725); // booth 3,000,000 × 50 % (cap 2,000,000) + transport 123,450 × 50 %
     expect(k2!.calc_fen).toBe(0); // cash

@@ -2,11 +2,11 @@
 // Files this program cannot read (newer, corrupt) are refused and left exactly as they were.
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { openLedger } from '../../db/connection.js';
+import { APPLICATION_ID, openLedger } from '../../db/connection.js';
 import { migrations, LATEST_VERSION } from '../../db/migrations/index.js';
 import { fixedClock } from '../../db/clock.js';
 import { audit, verifyAudit } from '../../db/audit/audit.js';
@@ -215,6 +215,19 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       expect(() => db.prepare('UPDATE exchange_peer SET replaced_by = 99 WHERE id = 1').run()).toThrow(/FOREIGN KEY/);
     },
   },
+  12: {
+    before(db) {
+      FROM_PREVIOUS[10]!.before(db);
+      db.prepare(`INSERT INTO app_user(username, display_name, role, password_hash, failed_logins, created_at, updated_at)
+        VALUES ('luru9', '录入九', 'clerk', 'x', 2, 't', 't')`).run();
+    },
+    after(db) {
+      // Users keep their rows; nobody starts out locked or inside a failure window.
+      expect(db.prepare(`SELECT username, failed_logins, failed_since, last_failed_at, locked_at FROM app_user WHERE username = 'luru9'`).get())
+        .toEqual({ username: 'luru9', failed_logins: 2, failed_since: null, last_failed_at: null, locked_at: null });
+      expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'app_user'`).pluck().get()).toMatch(/STRICT/);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -289,6 +302,23 @@ describe('files this version cannot use', () => {
     expect(sha(file)).toBe(hash);
   });
 
+  it('only a missing file is a new ledger: it is built aside and renamed into place, over the leftover of an interrupted start', () => {
+    const dir = newDir();
+    const file = join(dir, 'ledger.sqlite');
+    writeFileSync(`${file}.creating`, 'half-made');
+    const db = openLedger({ file });
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    db.close();
+    expect(existsSync(`${file}.creating`)).toBe(false);
+
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    const e = expectAppError(() => openLedger({ file: empty }), 'DB_CORRUPT');
+    expect(e.message).toBe(`台账文件「${empty}」是空文件（0 字节），其中没有任何数据，无法打开。可以从最近的有效备份恢复。`);
+    expect(readFileSync(empty).length).toBe(0);
+  });
+
   it('refuses a file that is not a ledger', () => {
     const file = join(newDir(), 'other.sqlite');
     const raw = new Database(file);
@@ -299,20 +329,32 @@ describe('files this version cannot use', () => {
     expect(sha(file)).toBe(hash);
   });
 
-  const corruptions: Array<[string, (good: Buffer) => Buffer]> = [
+  /** Another program's SQLite file that never set user_version: it used to be converted into a ledger silently. */
+  const foreignFile = (): Buffer => {
+    const file = join(newDir(), 'other.db');
+    const raw = new Database(file);
+    raw.exec("CREATE TABLE 记账(日期 TEXT, 金额 INTEGER); INSERT INTO 记账 VALUES ('2026-01-01', 5);");
+    raw.close();
+    return readFileSync(file);
+  };
+
+  const corruptions: Array<[string, (good: Buffer) => Buffer, string]> = [
     ['garbage after a valid header', (good) => {
       const rng = seededRng(7);
       const out = Buffer.from(good);
       for (let i = 100; i < out.length; i++) out[i] = rng.int(0, 255);
       return out;
-    }],
+    }, 'DB_CORRUPT'],
     ['random bytes', (good) => {
       const rng = seededRng(11);
       return Buffer.from(Array.from({ length: good.length }, () => rng.int(0, 255)));
-    }],
+    }, 'DB_CORRUPT'],
+    // Only a missing file is a new ledger.
+    ['0 bytes', () => Buffer.alloc(0), 'DB_CORRUPT'],
+    ['a foreign SQLite file with user_version 0', foreignFile, 'DB_NOT_LEDGER'],
   ];
 
-  it.each(corruptions)('a corrupt file (%s) gives DB_CORRUPT, offers the latest good backup, and restores from it', async (_name, corrupt) => {
+  it.each(corruptions)('a damaged file (%s) is refused naming it, offers the latest good backup, and restores from it', async (_name, corrupt, code) => {
     const dir = newDir();
     const host = new LedgerHost(dir, clock, { autoBackup: false });
     await host.open();
@@ -333,7 +375,8 @@ describe('files this version cannot use', () => {
     const state = await broken.open();
     expect(state.state).toBe('error');
     const status = broken.status(null);
-    expect(status).toMatchObject({ state: 'error', error: { code: 'DB_CORRUPT' }, latestBackup: { name: backup.name } });
+    expect(status).toMatchObject({ state: 'error', error: { code }, latestBackup: { name: backup.name }, recoverable: true });
+    expect(status.error!.message).toContain(`「${file}」`);
     expect(status.error!.message).toContain('可以从最近的有效备份恢复');
     expect(sha(file)).toBe(createHash('sha256').update(bad).digest('hex'));
 

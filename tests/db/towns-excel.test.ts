@@ -36,7 +36,7 @@ describe('indicator import', () => {
       ['泽州铸造', '140525', 2022, null, 700000, 71, null],
     ]);
     const r = await importIndicators(ctx(), { fileName: 'zb.xlsx', bytes });
-    expect(r).toEqual({ total: 2, created: 1, updated: 1, unchanged: 0 });
+    expect(r).toEqual({ sheet: '指标', total: 2, created: 1, updated: 1, unchanged: 0 });
     const table = ind.indicatorTable(ctx(), { town_id: t.id });
     expect(table.years.find((y) => y.year === 2022)!.cells).toMatchObject({ enterprises_total: { value: 199 }, leading_share: { value: 71 } });
     expect(table.years.find((y) => y.year === 2023)!.cells).toMatchObject({ output_wan: { value: 750000, yoy: 7.1 }, market_share: { value: '30%以上' } });
@@ -93,7 +93,7 @@ describe('indicator import', () => {
     const out = await exportIndicators(ctx());
     expect(out.count).toBe(9);
     const back = await importIndicators(ctx(), { fileName: out.fileName, bytes: out.bytes });
-    expect(back).toEqual({ total: 9, created: 0, updated: 0, unchanged: 9 });
+    expect(back).toEqual({ sheet: '专业镇年度指标', total: 9, created: 0, updated: 0, unchanged: 9 });
     const list = await exportTowns(ctx());
     expect(list.count).toBe(4);
     const wb = new ExcelJS.Workbook();

@@ -121,7 +121,7 @@ describe('foundation: setup, login, registry, Excel, search', () => {
     await page.locator('input[type=file]').setInputFiles(goodFile);
     await page.getByRole('button', { name: '开始导入' }).click();
     await page.getByTestId('import-done').waitFor();
-    await expect(page.getByTestId('import-done').innerText()).resolves.toContain('新增 3 家');
+    await expect(page.getByTestId('import-done').innerText()).resolves.toContain('导入完成（工作表「企业名录」）：共 3 行，新增 3 家');
     await shot(page, '08-import-done');
     await page.locator('.ant-modal-footer').getByRole('button', { name: '关闭' }).click();
     await page.getByText('共 4 家').waitFor();

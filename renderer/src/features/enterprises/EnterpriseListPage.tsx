@@ -187,7 +187,7 @@ export function EnterpriseListPage() {
         onClose={() => setImportOpen(false)}
         onTemplate={() => s.downloadTemplate()}
         run={(f, u, p) => s.importFile(f, u, p)}
-        describe={(r) => `导入完成：共 ${r.total} 行，新增 ${r.created} 家，更新 ${r.updated} 家，未变 ${r.unchanged} 家，新增梯度 ${r.tiersAdded} 条`}
+        describe={(r) => `导入完成（工作表「${r.sheet}」）：共 ${r.total} 行，新增 ${r.created} 家，更新 ${r.updated} 家，未变 ${r.unchanged} 家，新增梯度 ${r.tiersAdded} 条`}
         onDone={() => void s.load()}
       />
       {exporter.dialog}

@@ -126,7 +126,7 @@ export function ClaimsPage() {
         onClose={() => setImportOpen(false)}
         run={(f, _u, p) => s.importFile(f, p)}
         onTemplate={() => s.downloadTemplate()}
-        describe={(r) => `导入完成：新建申请 ${r.claims} 件（草稿），费用明细 ${r.items} 项`}
+        describe={(r) => `导入完成（工作表「${r.sheet}」）：新建申请 ${r.claims} 件（草稿），费用明细 ${r.items} 项`}
         onDone={() => void s.load()}
       />
       {exporter.dialog}

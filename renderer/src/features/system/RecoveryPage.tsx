@@ -6,7 +6,7 @@ import { call } from '../../api/client';
 import { useApp } from '../../stores/app';
 import { errorText } from '../../components/errors';
 
-/** Shown when the ledger file cannot be opened: a corrupt file offers the newest backup that passes integrity_check. */
+/** Shown when the ledger file cannot be opened: a corrupt, empty or foreign file offers the newest backup that passes integrity_check. */
 export function RecoveryPage({ status }: { status: AppStatus }) {
   const refresh = useApp((s) => s.refresh);
   const [backups, setBackups] = useState<BackupInfo[]>([]);
@@ -23,7 +23,7 @@ export function RecoveryPage({ status }: { status: AppStatus }) {
       message.error(errorText(e));
     }
   };
-  const corrupt = status.error?.code === 'DB_CORRUPT';
+  const corrupt = status.recoverable === true;
   return (
     <div className="centered-page">
       <Card style={{ width: 720 }} title="无法打开台账文件">

@@ -27,6 +27,16 @@ export function UsersPage() {
     }
   };
 
+  const unlock = async (r: UserRow) => {
+    try {
+      await call('users:unlock', { id: r.id });
+      message.success(`已解锁「${r.display_name}」`);
+      load();
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  };
+
   return (
     <div>
       <div className="page-header">
@@ -49,6 +59,21 @@ export function UsersPage() {
           },
           { title: '启用', dataIndex: 'active', render: (v: number, r) => <Switch checked={!!v} onChange={(active) => void update({ id: r.id, active })} /> },
           { title: '连续登录失败', dataIndex: 'failed_logins', render: (v: number) => (v ? <Tag color="red">{v}</Tag> : 0) },
+          {
+            title: '状态',
+            dataIndex: 'locked_at',
+            render: (v: string | null, r) =>
+              v ? (
+                <span data-testid={`locked-${r.username}`}>
+                  <Tag color="red">已锁定</Tag>
+                  <Button size="small" onClick={() => void unlock(r)}>
+                    解锁
+                  </Button>
+                </span>
+              ) : (
+                '正常'
+              ),
+          },
           { title: '', render: (_: unknown, r) => <a onClick={() => setReset(r)}>重置密码</a> },
         ]}
       />

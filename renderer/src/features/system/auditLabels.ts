@@ -2,7 +2,7 @@
 const ACTION: Record<string, string> = {
   'office.setup': '初始设置', 'office.update': '修改单位信息',
   'user.create': '新建用户', 'user.update': '修改用户', 'user.login': '登录', 'user.logout': '退出登录',
-  'user.login_failed': '登录失败', 'user.password_change': '修改密码',
+  'user.login_failed': '登录失败', 'user.password_change': '修改密码', 'user.locked': '账户锁定', 'user.unlock': '解锁账户',
   'ledger.backup': '备份', 'ledger.restore': '从备份恢复', 'demo.seed_enterprises': '载入演示企业',
   'enterprise.create': '登记企业', 'enterprise.update': '修改企业', 'enterprise.import': '导入企业名录',
   'enterprise.deactivate': '停用企业', 'enterprise.reactivate': '恢复企业', 'enterprise.uscc_override': '信用代码校验位例外',

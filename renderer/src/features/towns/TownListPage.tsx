@@ -130,7 +130,7 @@ export function TownListPage() {
         onClose={() => setImportOpen(false)}
         onTemplate={() => s.downloadIndicatorTemplate()}
         run={(f, _u, p) => s.importIndicators(f, p)}
-        describe={(r) => `导入完成：共 ${r.total} 行，新增 ${r.created} 个年度，更新 ${r.updated} 个，未变 ${r.unchanged} 个`}
+        describe={(r) => `导入完成（工作表「${r.sheet}」）：共 ${r.total} 行，新增 ${r.created} 个年度，更新 ${r.updated} 个，未变 ${r.unchanged} 个`}
         onDone={() => void s.load()}
       />
       <Modal open={exportOpen} title="导出年度指标" okText="导出" cancelText="取消" onOk={() => void doExportIndicators()} onCancel={() => setExportOpen(false)}>

@@ -286,7 +286,7 @@ export function PlanDetailPage({ id }: { id: number }) {
         onClose={() => setImportOpen(false)}
         onTemplate={() => training.rosterTemplate()}
         run={(f, _u, prog) => training.importRoster(id, f, prog)}
-        describe={(r) => `导入完成：计划 ${r.plan_code} 新增学员 ${r.imported} 人${r.converted_from_15 ? `（其中 ${r.converted_from_15} 个 15 位身份证号已升级为 18 位）` : ''}`}
+        describe={(r) => `导入完成（工作表「${r.sheet}」）：计划 ${r.plan_code} 新增学员 ${r.imported} 人${r.converted_from_15 ? `（其中 ${r.converted_from_15} 个 15 位身份证号已升级为 18 位）` : ''}`}
         onDone={() => void load()}
       />
       <OutcomeModal

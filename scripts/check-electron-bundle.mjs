@@ -6,7 +6,7 @@
 //   node scripts/check-electron-bundle.mjs            check dist/electron/main.cjs
 //   node scripts/check-electron-bundle.mjs --build    build to dist/.check/electron first and check that (tests)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,10 +29,11 @@ mkdirSync(join(appPath, 'dist', 'renderer'), { recursive: true });
 const indexFile = join(appPath, 'dist', 'renderer', 'index.html');
 writeFileSync(indexFile, '<!doctype html><title>县域产业台账</title>');
 
-const seen = { paths: {}, handlers: new Map(), windows: [], exit: null, errors: [], menu: null };
+const seen = { paths: {}, handlers: new Map(), windows: [], exit: null, errors: [], menu: null, singleInstance: false };
 class FakeWebContents {
   mainFrame = { processId: 1, routingId: 1, url: pathToFileURL(indexFile).href };
-  on() {}
+  events = new Map();
+  on(name, handler) { this.events.set(name, handler); }
   setWindowOpenHandler(h) { this.openHandler = h; }
   send() {}
 }
@@ -54,7 +55,7 @@ const electron = {
     getPath: (k) => seen.paths[k] ?? tmp,
     getAppPath: () => appPath,
     getVersion: () => '0.0.0-check',
-    requestSingleInstanceLock: () => true,
+    requestSingleInstanceLock: () => (seen.singleInstance = true),
     whenReady: () => Promise.resolve(),
     on() {},
     quit() {},
@@ -115,10 +116,69 @@ const importWorker = await new Promise((resolve) => {
   setTimeout(() => resolve(`timeout after ${said.join(',')}`), 20_000).unref();
 });
 
+// The window's own guards, driven as Electron would: a navigation away is prevented, one within the app is not.
+const navigate = (event, url) => {
+  let prevented = false;
+  win.webContents.events.get(event)?.({ preventDefault: () => (prevented = true) }, url);
+  return prevented;
+};
+const navigation = {
+  away: navigate('will-navigate', 'https://example.com/'),
+  redirectAway: navigate('will-redirect', 'https://example.com/'),
+  ownPage: navigate('will-navigate', pathToFileURL(indexFile).href),
+};
+// Every channel refuses a caller that is not our window, and a request of the wrong shape, before acting.
+const answer = async (channel, event, ...args) => {
+  try {
+    const r = await seen.handlers.get(channel)(event, ...args);
+    return r && typeof r === 'object' && 'ok' in r ? (r.ok ? 'ALLOWED' : r.error.code) : 'ALLOWED';
+  } catch (e) {
+    const m = e instanceof Error ? e.message : String(e);
+    return m.startsWith('拒绝访问') ? 'FORBIDDEN' : m.startsWith('请求格式不正确') ? 'BAD_REQUEST' : `ERROR ${m}`;
+  }
+};
+const strangerEvent = { sender: {}, senderFrame: null };
+const badArgs = { 'ledger:call': ['DROP TABLE', null, null], 'ledger:saveFile': ['a.xlsx', '不是 base64'], 'ledger:openFile': ['not a list'], 'ledger:printToPdf': [''] };
+const goodShape = { 'ledger:call': ['app:status', null, null], 'ledger:saveFile': ['a.xlsx', 'AA=='], 'ledger:openFile': [[]], 'ledger:printToPdf': ['a.pdf'] };
+const ipc = {};
+for (const channel of [...seen.handlers.keys()].sort()) {
+  ipc[channel] = { stranger: await answer(channel, strangerEvent, ...goodShape[channel]), malformed: await answer(channel, ours, ...badArgs[channel]) };
+}
+
+// The preload bundle, loaded as Electron's sandbox would: it may require only 'electron', exposes one object, and
+// its calls go to the ledger channels.
+const preload = await (async () => {
+  const exposed = [];
+  const invoked = [];
+  const fake = {
+    contextBridge: { exposeInMainWorld: (name, obj) => exposed.push({ name, keys: Object.keys(obj).sort(), obj }) },
+    ipcRenderer: { invoke: async (...a) => { invoked.push(a[0]); return null; }, on() {} },
+  };
+  const requested = [];
+  const sandboxRequire = (m) => {
+    requested.push(m);
+    if (m === 'electron') return fake;
+    throw new Error(`preload requires ${m}`);
+  };
+  try {
+    const code = readFileSync(join(bundleDir, 'preload.cjs'), 'utf8');
+    const module = { exports: {} };
+    new Function('require', 'module', 'exports', 'window', code)(sandboxRequire, module, module.exports, { dispatchEvent() {} });
+    for (const e of exposed) for (const k of ['call', 'saveFile', 'openFile', 'printToPdf']) await e.obj[k]?.('x', 'y', null);
+    return { requires: [...new Set(requested)], exposed: exposed.map((e) => ({ name: e.name, keys: e.keys, transport: e.obj.transport })), channels: [...new Set(invoked)].sort() };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+})();
+
 const checks = {
   importWorker,
+  singleInstance: seen.singleInstance,
+  navigation,
+  ipc,
+  preload,
   userDataIsDataDir: seen.paths.userData === dataDir,
-  webPreferences: JSON.stringify(win.opts.webPreferences),
+  webPreferences: Object.fromEntries(Object.entries(win.opts.webPreferences ?? {}).filter(([k]) => k !== 'preload')),
   popupsDenied: win.webContents.openHandler?.({ url: 'https://example.com' }).action === 'deny',
   loadsIndex: win.loaded === indexFile,
   channels: [...seen.handlers.keys()].sort(),
@@ -132,7 +192,9 @@ const checks = {
 const good =
   checks.userDataIsDataDir && checks.popupsDenied && checks.loadsIndex && status.ok && status.value.state === 'ready' &&
   checks.stranger === 'FORBIDDEN' && checks.foreignPage === 'FORBIDDEN' && checks.badOp === 'BAD_REQUEST' && seen.errors.length === 0 &&
-  importWorker === 'ready,fail:NOT_XLSX';
+  importWorker === 'ready,fail:NOT_XLSX' && seen.singleInstance && navigation.away && navigation.redirectAway && !navigation.ownPage &&
+  Object.values(ipc).every((c) => c.stranger === 'FORBIDDEN' && c.malformed === 'BAD_REQUEST') &&
+  preload.exposed?.length === 1 && preload.requires?.join() === 'electron';
 process.stdout.write(`${JSON.stringify({ ok: good, ...checks, errors: seen.errors })}\n`);
 rmSync(tmp, { recursive: true, force: true });
 process.exit(good ? 0 : 1);

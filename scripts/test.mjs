@@ -9,6 +9,9 @@ mkdirSync(out, { recursive: true });
 const node = process.execPath;
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+/** What was skipped and why, for the closing lines (only the Electron smoke test, where its binary is missing). */
+const skippedNames = [];
 let broken = false;
 
 function run(title, args) {
@@ -23,6 +26,8 @@ function vitest(title, config, file) {
   if (existsSync(json)) {
     const r = JSON.parse(readFileSync(json, 'utf8'));
     passed += r.numPassedTests;
+    skipped += r.numPendingTests + r.numTodoTests;
+    for (const f of r.testResults) for (const a of f.assertionResults) if (a.status === 'pending' || a.status === 'skipped' || a.status === 'todo') skippedNames.push(a.fullName ?? a.title);
     failed += r.numFailedTests + (r.numTotalTestSuites && r.testResults.some((t) => t.status === 'failed' && !t.assertionResults.length) ? 1 : 0);
   } else broken = true;
   if (!ok) broken = true;
@@ -33,5 +38,8 @@ if (!run('类型检查 typecheck (renderer)', ['node_modules/typescript/bin/tsc'
 vitest('单元与数据库测试 unit + db', 'vitest.config.ts', 'unit.json');
 if (!process.argv.includes('--no-e2e')) vitest('端到端测试 e2e (Chromium)', 'vitest.e2e.config.ts', 'e2e.json');
 
-process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+if (skippedNames.length) {
+  process.stdout.write(`\n跳过 / skipped: ${skippedNames.join('; ')}${skippedNames.some((n) => /Electron/.test(n)) ? '（本机没有 Electron 二进制 / no Electron binary on this machine）' : ''}\n`);
+}
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(broken || failed ? 1 : 0);

@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import { Layout, Menu, Dropdown, Button, Space, Typography, Result } from 'antd';
 import { LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
-import type { AppStatus } from '../../db/host';
+import type { AppStatus } from '../../db/types';
 import { useApp, ROLE_LABEL, LEVEL_LABEL, hasRole } from './stores/app';
 import { useRoute, navigate, match } from './stores/route';
 import { AREAS } from './features/areas';

@@ -1,7 +1,6 @@
 // The only way the UI reaches the services. It cannot tell Electron IPC from browser-mode HTTP.
 import type { OpInput, OpName, OpOutput } from '../../../db/api';
-import type { HostOperations, HostOpName, HostOpOutput } from '../../../db/host';
-import type { AppErrorData, Result } from '../../../db/result';
+import type { AppErrorData, HostOpName, HostOpOutput, HostOperations, Result } from '../../../db/types';
 import type { LedgerBridge } from '../../../electron/bridge';
 
 declare global {

@@ -2,8 +2,7 @@
 // records of lower offices (a city or province after 装入数据包); a county's screens have none and show neither.
 import { useEffect, useState } from 'react';
 import { Select, Table, type TableColumnType } from 'antd';
-import type { OriginOption } from '../../../db/exchange/summary';
-import type { OfficeRow } from '../../../db/exchange/origin';
+import type { OfficeRow, OriginOption } from '../../../db/types';
 import { call } from '../api/client';
 
 /** The 上报单位 options of a report, loaded once per screen (every 装入数据包 can add an office). */

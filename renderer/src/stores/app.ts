@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppStatus } from '../../../db/host';
+import type { AppStatus } from '../../../db/types';
 import { call, onSessionLost, setSession } from '../api/client';
 
 export const IDLE_LOCK_MS = 15 * 60_000;

@@ -1,8 +1,5 @@
 import { create } from 'zustand';
-import type { ListQuery } from '../../../db/enterprises/schema';
-import type { ListedEnterprise } from '../../../db/enterprises/queries';
-import type { EnterpriseDetail } from '../../../db/enterprises/service';
-import type { RegionRow } from '../../../db/codes/regions';
+import type { EnterpriseDetail, ListQuery, ListedEnterprise, RegionRow } from '../../../db/types';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export type Query = Omit<ListQuery, 'page' | 'pageSize'> & { page: number; pageSize: number };

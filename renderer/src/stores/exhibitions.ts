@@ -1,10 +1,6 @@
 import { create } from 'zustand';
-import type { FairView, ClaimListRow, ClaimDetail, RuleSetView, BatchRow, RecalcChange } from '../../../db/exhibitions/service';
-import type { RuleSetRow, ClaimStatus, FairInput, ClaimInput } from '../../../db/exhibitions/schema';
-import type { RuleTableInput } from '../../../db/exhibitions/rules';
-import type { ClaimImportSummary } from '../../../db/exhibitions/excel';
+import type { BatchRow, ClaimDetail, ClaimImportSummary, ClaimInput, ClaimListRow, ClaimStatus, FairInput, FairView, OriginOption, RecalcChange, RuleSetRow, RuleSetView, RuleTableInput } from '../../../db/types';
 import type { OpOutput } from '../../../db/api';
-import type { OriginOption } from '../../../db/exchange/summary';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export interface ClaimQuery {

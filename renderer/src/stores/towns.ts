@@ -1,8 +1,6 @@
 import { create } from 'zustand';
 import type { OpInput, OpOutput } from '../../../db/api';
-import type { TownListQuery } from '../../../db/towns/schema';
-import type { RegionRow } from '../../../db/codes/regions';
-import type { OriginOption } from '../../../db/exchange/summary';
+import type { OriginOption, RegionRow, TownListQuery } from '../../../db/types';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export type TownCodes = OpOutput<'town:codes'>;

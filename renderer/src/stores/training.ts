@@ -2,8 +2,7 @@
 // only place the training screens reach the api client).
 import { create } from 'zustand';
 import type { OpInput } from '../../../db/api';
-import type { PlanListed } from '../../../db/training/service';
-import type { OriginOption } from '../../../db/exchange/summary';
+import type { OriginOption, PlanListed } from '../../../db/types';
 import { call, runJob, saveFile, fileToBase64, type JobProgress } from '../api/client';
 
 export type PlanQuery = Omit<NonNullable<OpInput<'training:planList'>>, 'page' | 'pageSize'> & { page: number; pageSize: number };

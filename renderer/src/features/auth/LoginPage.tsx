@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import type { Office } from '../../../../db/office/service';
+import type { Office } from '../../../../db/types';
 import { useApp, LEVEL_LABEL } from '../../stores/app';
 import { errorText } from '../../components/errors';
 

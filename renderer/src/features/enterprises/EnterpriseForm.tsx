@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Drawer, Form, Input, Radio, Select, Space, App } from 'antd';
-import type { EnterpriseRow } from '../../../../db/enterprises/schema';
+import type { EnterpriseRow } from '../../../../db/types';
 import { call, ApiError } from '../../api/client';
 import { useApp, hasRole } from '../../stores/app';
 import { useEnterprises } from '../../stores/enterprises';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, List, Progress, Radio, Result, Select, Space, Typography } from 'antd';
-import type { CheckFailure } from '../../../../db/exchange/checks';
+import type { CheckFailure } from '../../../../db/types';
 import type { JobProgress } from '../../api/client';
 import { ApiError } from '../../api/client';
 import { exchange } from '../../stores/exchange';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
-import type { Peer } from '../../../../db/exchange/keys';
+import type { Peer } from '../../../../db/types';
 import { exchange } from '../../stores/exchange';
 import { hasRole, useApp } from '../../stores/app';
 import { errorText } from '../../components/errors';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Table, Tag, Typography, Space } from 'antd';
-import type { PackageLogRow } from '../../../../db/exchange/status';
+import type { PackageLogRow } from '../../../../db/types';
 import { exchange } from '../../stores/exchange';
 import { errorText } from '../../components/errors';
 import { KIND_LABEL, when } from './common';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Input, List, Modal, Progress, Space, Table, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import type { OpOutput } from '../../../../db/api';
-import type { SubmissionRow } from '../../../../db/exchange/status';
+import type { SubmissionRow } from '../../../../db/types';
 import type { JobProgress } from '../../api/client';
 import { exchange } from '../../stores/exchange';
 import { hasRole, useApp } from '../../stores/app';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, InputNumber, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import type { SummaryRow } from '../../../../db/exchange/summary';
+import type { SummaryRow } from '../../../../db/types';
 import type { JobProgress } from '../../api/client';
 import { exchange } from '../../stores/exchange';
 import { errorText } from '../../components/errors';

@@ -1,9 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Spin, Statistic, Table, Tag, Timeline, Tooltip, Typography, Upload, App } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, SendOutlined, CheckOutlined, RollbackOutlined, StopOutlined, PayCircleOutlined, PrinterOutlined, UploadOutlined, EyeOutlined, DeleteOutlined } from '@ant-design/icons';
-import type { ClaimDetail } from '../../../../db/exhibitions/service';
-import type { ItemLine, CapHit, BoothLine } from '../../../../db/exhibitions/rules';
-import type { AttachmentRow } from '../../../../db/exhibitions/schema';
+import type { AttachmentRow, BoothLine, CapHit, ClaimDetail, ItemLine } from '../../../../db/types';
 import { ApiError } from '../../api/client';
 import { useExhibitions } from '../../stores/exhibitions';
 import { useApp, hasRole } from '../../stores/app';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Drawer, Form, Input, Select, Space, Tag, Typography, App } from 'antd';
 import { PlusOutlined, DeleteOutlined } from '@ant-design/icons';
-import type { ClaimDetail } from '../../../../db/exhibitions/service';
+import type { ClaimDetail } from '../../../../db/types';
 import { useExhibitions } from '../../stores/exhibitions';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';
 import { errorText } from '../../components/errors';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Drawer, Form, Input, Radio, Select, Space, Table, Tag, Tooltip, App } from 'antd';
 import { PlusOutlined, EditOutlined } from '@ant-design/icons';
-import type { FairView } from '../../../../db/exhibitions/service';
+import type { FairView } from '../../../../db/types';
 import { useExhibitions } from '../../stores/exhibitions';
 import { showFieldErrors, errorText } from '../../components/errors';
 import { enterToNext } from '../../components/useEnterToNext';

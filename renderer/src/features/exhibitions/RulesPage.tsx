@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Row, Select, Space, Switch, Table, Tag, Typography, App } from 'antd';
 import { PlusOutlined, EditOutlined, DeleteOutlined } from '@ant-design/icons';
-import type { RuleSetView, RecalcChange } from '../../../../db/exhibitions/service';
-import type { RuleTableInput } from '../../../../db/exhibitions/rules';
+import type { RecalcChange, RuleSetView, RuleTableInput } from '../../../../db/types';
 import { useExhibitions, type RuleSetListRow } from '../../stores/exhibitions';
 import { useApp, hasRole } from '../../stores/app';
 import { errorText } from '../../components/errors';

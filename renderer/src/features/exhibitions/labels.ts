@@ -1,6 +1,5 @@
 // Display labels (the renderer imports only types from db/, so the Chinese names of codes live here too).
-import type { ClaimStatus } from '../../../../db/exhibitions/schema';
-import type { GovLevel, ItemType, MarketType, Material, PaymentMethod, Scope } from '../../../../db/exhibitions/rules';
+import type { ClaimStatus, GovLevel, ItemType, MarketType, Material, PaymentMethod, Scope } from '../../../../db/types';
 
 export const STATUS_LABEL: Record<ClaimStatus, string> = {
   draft: '草稿', submitted: '已提交', first_review: '初审', second_review: '复审', publicity: '公示', approved: '已批准',

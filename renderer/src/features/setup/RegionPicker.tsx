@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Cascader, Input, Space, Typography } from 'antd';
-import type { RegionRow } from '../../../../db/codes/regions';
+import type { RegionRow } from '../../../../db/types';
 import { call } from '../../api/client';
 
 type Level = 'county' | 'city' | 'province';

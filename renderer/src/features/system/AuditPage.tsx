@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Table, App } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
-import type { AuditEntry, AuditVerification } from '../../../../db/audit/audit';
+import type { AuditEntry, AuditVerification } from '../../../../db/types';
 import { call } from '../../api/client';
 import { errorText } from '../../components/errors';
 import { actionLabel, detailText, entityLabel } from './auditLabels';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Popconfirm, Table, Typography, App } from 'antd';
-import type { BackupInfo } from '../../../../db/backup/backup';
+import type { BackupInfo } from '../../../../db/types';
 import { call } from '../../api/client';
 import { useApp, hasRole } from '../../stores/app';
 import { errorText } from '../../components/errors';

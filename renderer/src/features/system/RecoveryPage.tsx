@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, List, Popconfirm, Typography, App } from 'antd';
-import type { AppStatus } from '../../../../db/host';
-import type { BackupInfo } from '../../../../db/backup/backup';
+import type { AppStatus, BackupInfo } from '../../../../db/types';
 import { call } from '../../api/client';
 import { useApp } from '../../stores/app';
 import { errorText } from '../../components/errors';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Form, Input, Modal, Select, Switch, Table, Tag, App } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { UserRow } from '../../../../db/auth/users';
+import type { UserRow } from '../../../../db/types';
 import { call } from '../../api/client';
 import { ROLE_LABEL } from '../../stores/app';
 import { showFieldErrors, errorText } from '../../components/errors';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Input, InputNumber, Space, Table, Tag, Tooltip, Typography, App } from 'antd';
 import { CopyOutlined, SaveOutlined, WarningOutlined } from '@ant-design/icons';
-import type { IndicatorDef } from '../../../../db/towns/rules';
+import type { IndicatorDef } from '../../../../db/types';
 import { call, ApiError } from '../../api/client';
 import { useTowns, num } from '../../stores/towns';
 import { errorText } from '../../components/errors';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Descriptions, Dropdown, Form, Input, Modal, Select, Space, Tag, Timeline, Typography, App } from 'antd';
 import { DownOutlined } from '@ant-design/icons';
-import type { TransitionAction } from '../../../../db/towns/rules';
+import type { TransitionAction } from '../../../../db/types';
 import { call } from '../../api/client';
 import { useTowns, STATUS_COLOR } from '../../stores/towns';
 import { useApp } from '../../stores/app';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, App } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { MemberRow, PlatformRow, ProjectRow } from '../../../../db/towns/schema';
+import type { MemberRow, PlatformRow, ProjectRow } from '../../../../db/types';
 import { call } from '../../api/client';
 import { useTowns, num } from '../../stores/towns';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';

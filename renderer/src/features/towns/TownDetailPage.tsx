@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Space, Spin, Table, Tabs, Tag } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, PrinterOutlined } from '@ant-design/icons';
-import type { DesignationRow } from '../../../../db/towns/schema';
+import type { DesignationRow } from '../../../../db/types';
 import { useTowns, STATUS_COLOR } from '../../stores/towns';
 import { navigate } from '../../stores/route';
 import { errorText } from '../../components/errors';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Drawer, Form, Input, Select, Space, App } from 'antd';
-import type { TownRow } from '../../../../db/towns/schema';
+import type { TownRow } from '../../../../db/types';
 import { call } from '../../api/client';
 import { useTowns } from '../../stores/towns';
 import { showFieldErrors, errorText } from '../../components/errors';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Space, Table, App } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { AttendeeRow, CourseRow, EnterpriseCourseTotal } from '../../../../db/training/service';
+import type { AttendeeRow, CourseRow, EnterpriseCourseTotal } from '../../../../db/types';
 import { training } from '../../stores/training';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';
 import { errorText } from '../../components/errors';

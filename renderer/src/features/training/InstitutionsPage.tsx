@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Drawer, Form, Input, Space, Table, App } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import type { InstitutionRow } from '../../../../db/training/schema';
+import type { InstitutionRow } from '../../../../db/types';
 import { training } from '../../stores/training';
 import { errorText } from '../../components/errors';
 import { enterToNext } from '../../components/useEnterToNext';

@@ -1,10 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Spin, Statistic, Steps, Table, Tabs, Tag, Tooltip, App } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined, PlusOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
-import type { PlanDetail, TraineeOut } from '../../../../db/training/service';
-import type { MoneyRow, PlanStatus, StepRow } from '../../../../db/training/schema';
-import type { RosterImportSummary } from '../../../../db/training/excel';
-import type { TraineeLine } from '../../../../db/training/rules';
+import type { MoneyRow, PlanDetail, PlanStatus, RosterImportSummary, StepRow, TraineeLine, TraineeOut } from '../../../../db/types';
 import { ApiError } from '../../api/client';
 import { training } from '../../stores/training';
 import { navigate } from '../../stores/route';

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, App } from 'antd';
-import type { InstitutionRow } from '../../../../db/training/schema';
-import type { RuleSetDetail } from '../../../../db/training/service';
+import type { InstitutionRow, RuleSetDetail } from '../../../../db/types';
 import { ApiError } from '../../api/client';
 import { training } from '../../stores/training';
 import { useApp, hasRole } from '../../stores/app';

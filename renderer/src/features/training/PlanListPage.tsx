@@ -2,7 +2,7 @@ import { useDebouncedSearch, useExportJob } from '../../components/listTools';
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import { PlusOutlined, DownloadOutlined, CloseOutlined } from '@ant-design/icons';
-import type { PlanListed } from '../../../../db/training/service';
+import type { PlanListed } from '../../../../db/types';
 import { usePlans } from '../../stores/training';
 import { navigate } from '../../stores/route';
 import { EnterpriseSelect } from '../../components/EnterpriseSelect';

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Switch, Table, Tag, App } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import type { RuleSetDetail } from '../../../../db/training/service';
-import type { BandRow } from '../../../../db/training/schema';
+import type { BandRow, RuleSetDetail } from '../../../../db/types';
 import { training } from '../../stores/training';
 import { useApp, hasRole } from '../../stores/app';
 import { errorText } from '../../components/errors';

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Spin } from 'antd';
-import type { Settlement } from '../../../../db/training/service';
-import type { TraineeLine } from '../../../../db/training/rules';
+import type { Settlement, TraineeLine } from '../../../../db/types';
 import { training } from '../../stores/training';
 import { useApp } from '../../stores/app';
 import { PrintToolbar } from '../../components/PrintToolbar';

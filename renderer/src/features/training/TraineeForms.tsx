@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Col, Drawer, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, App } from 'antd';
-import type { TraineeOut } from '../../../../db/training/service';
-import type { Level } from '../../../../db/training/schema';
+import type { Level, TraineeOut } from '../../../../db/types';
 import { training } from '../../stores/training';
 import { errorText } from '../../components/errors';
 import { enterToNext } from '../../components/useEnterToNext';

@@ -1,4 +1,4 @@
-import type { Level, PlanStatus, PlanType } from '../../../../db/training/schema';
+import type { Level, PlanStatus, PlanType } from '../../../../db/types';
 
 // Labels mirror db/training/schema.ts; the renderer may import only types from db/.
 export const PLAN_TYPE_LABEL: Record<PlanType, string> = {

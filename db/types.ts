@@ -13,7 +13,7 @@ export type { CheckFailure } from './exchange/checks.js';
 export type { ConsolidateRow } from './exchange/consolidate.js';
 export type { Conflict, Merge, TableSummary } from './exchange/import.js';
 export type { Peer } from './exchange/keys.js';
-export type { OfficeRow } from './exchange/origin.js';
+export type { OfficeRow } from './ownership/origin.js';
 export type { PackageLogRow, SubmissionRow } from './exchange/status.js';
 export type { OriginOption, SummaryRow } from './exchange/summary.js';
 export type { ClaimImportSummary } from './exhibitions/excel.js';

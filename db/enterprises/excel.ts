@@ -12,7 +12,7 @@ import { ENTERPRISE_COLUMNS, ENTERPRISE_SHEET } from './import-rows.js';
 import { openRowSource, type RowSource } from './import-source.js';
 import * as q from './queries.js';
 import { diff } from './service.js';
-import { reserveVersions } from '../exchange/versions.js';
+import { reserveVersions } from '../ownership/versions.js';
 import { CHUNK_ROWS, inTransaction, runPaced } from '../steps.js';
 
 export { ENTERPRISE_COLUMNS };

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { EnterpriseRow, ListQuery, TierRow } from './schema.js';
-import { originCondition } from '../exchange/origin.js';
+import { originCondition } from '../ownership/origin.js';
 
 type Filters = Required<Pick<ListQuery, 'status'>> & Omit<ListQuery, 'page' | 'pageSize' | 'sort' | 'order' | 'status'>;
 
@@ -193,7 +193,7 @@ export function insertStatement(db: Database) {
 }
 
 /**
- * A new active enterprise with the exchange version given by the caller (bulk imports; see exchange/versions.ts), its
+ * A new active enterprise with the exchange version given by the caller (bulk imports; see ownership/versions.ts), its
  * values by position in this order: a 50,000-row import binds them faster than named parameters.
  */
 export const IMPORT_INSERT_COLUMNS = [

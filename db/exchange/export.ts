@@ -20,7 +20,7 @@ import { officeKey } from './keys.js';
 import { periodSchema, periodInfo } from './period.js';
 import { explanationsFor, runChecks, withKnownExplanations, type CheckFailure } from './checks.js';
 import { checkRelation, KIND_DIRECTION, officeRefFor, requireOffice, type OfficeRef } from './relations.js';
-import { officeName } from './origin.js';
+import { officeName } from '../ownership/origin.js';
 
 
 export const exportInput = z.object({

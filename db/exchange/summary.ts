@@ -7,8 +7,8 @@ import { isoDate } from '../clock.js';
 import { parseInput } from '../validate.js';
 import { writeWorkbook } from '../excel/write.js';
 import { SHIPPED_ORIGIN } from './tables.js';
-import { ownOrigin } from './versions.js';
-import { officeName } from './origin.js';
+import { ownOrigin } from '../ownership/versions.js';
+import { officeName } from '../ownership/origin.js';
 
 export const summaryInput = z.object({
   /** county: one row per origin office; city: counties folded into their prefecture (for a province). */

@@ -57,7 +57,7 @@ export const TABLES: readonly TableSpec[] = [
 ];
 export const TABLE_BY_NAME = new Map(TABLES.map((t) => [t.name, t]));
 export const RULE_TABLES = TABLES.filter((t) => t.rule).map((t) => t.name);
-export const SHIPPED_ORIGIN = '000000';
+export { SHIPPED_ORIGIN } from '../ownership/versions.js';
 
 /** Local properties that never travel (where an attachment's bytes are kept depends on the receiving ledger). */
 const LOCAL_COLUMNS: Record<string, string[]> = { exhibition_attachment: ['storage'] };

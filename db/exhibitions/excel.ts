@@ -12,7 +12,7 @@ import { fenToYuanText } from './money.js';
 import { ITEM_TYPE_LABEL, ITEM_TYPES, PAYMENT_LABEL, type ItemType, type PaymentMethod } from './rules.js';
 import { insertClaim, prepareClaim, type PreparedClaim } from './service.js';
 import { STATUS_LABEL, type ClaimStatus } from './schema.js';
-import { officeName, originCondition } from '../exchange/origin.js';
+import { officeName, originCondition } from '../ownership/origin.js';
 
 export const CLAIM_COLUMNS: ColumnSpec[] = [
   { key: 'claim_key', header: '申请编号', required: true, aliases: ['申请序号', '编号'] },

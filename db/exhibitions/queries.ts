@@ -1,5 +1,5 @@
 // SQL for the exhibition area: one place for every statement, shaped (db, ...args).
-import { ownOrigin } from '../exchange/versions.js';
+import { ownOrigin } from '../ownership/versions.js';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../result.js';
 import type { ItemType, PaymentMethod, RuleTable } from './rules.js';

@@ -9,8 +9,8 @@ import { GOV_LEVEL_LABEL, MARKET_LABEL, PAYMENT_LABEL, SCOPE_LABEL, type MarketT
 import * as q from './queries.js';
 import { LIVE_STATUSES, STATUS_LABEL, CLAIM_STATUSES, type ClaimStatus } from './schema.js';
 import { getClaim, type BatchRow } from './service.js';
-import { byOrigin, officeFullName, officeName, originCondition, originOfficeField } from '../exchange/origin.js';
-import { ownOrigin } from '../exchange/versions.js';
+import { byOrigin, officeFullName, officeName, originCondition, originOfficeField } from '../ownership/origin.js';
+import { ownOrigin } from '../ownership/versions.js';
 
 function officeOf(ctx: Ctx): { name: string; region_code: string; region_name: string | null } {
   return (ctx.db

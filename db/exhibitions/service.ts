@@ -1,7 +1,7 @@
 // Exhibition subsidies (参展补贴) use-cases: fairs, rule tables, claims, materials, workflow, payment and recovery.
 // Every write runs in one transaction with its audit entry; amounts are integer fen throughout.
-import { ownOrigin } from '../exchange/versions.js';
-import { originCondition, requireOwnRules } from '../exchange/origin.js';
+import { ownOrigin } from '../ownership/versions.js';
+import { originCondition, requireOwnRules } from '../ownership/origin.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import { EVENT_KIND_LABEL, SEVERITY_LABEL } from './assessment.js';
 import { CATEGORY_LABEL, LEVEL_LABEL, MEMBER_ROLE_LABEL, PLATFORM_TYPE_LABEL, PROJECT_STATUS_LABEL, STATUS_LABEL, TRANSITIONS } from './rules.js';
 import { indicatorDefs } from './queries.js';
 import type * as s from './schema.js';
-import { originOfficeField } from '../exchange/origin.js';
+import { originOfficeField } from '../ownership/origin.js';
 
 const townId = z.object({ town_id: z.number().int().positive() });
 const exportQuery = z.object({

@@ -6,7 +6,7 @@ import { parseInput } from '../validate.js';
 import { addDays, CATEGORY_LABEL, LEVEL_LABEL, STATUS_LABEL, type TownCategory, type TownLevel, type TownStatus } from './rules.js';
 import * as q from './queries.js';
 import { dashboardQuery, DASHBOARD_LABELS } from './schema.js';
-import { byOrigin, officeName, originCondition } from '../exchange/origin.js';
+import { byOrigin, officeName, originCondition } from '../ownership/origin.js';
 
 /** The towns of an area (county-code prefix) and, after consolidation, of one 上报单位 (null: all). */
 const scope = (prefix: string, origin: string | null = null) =>

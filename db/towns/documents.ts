@@ -6,7 +6,7 @@ import { isoDate } from '../clock.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { getOffice } from '../office/service.js';
-import { officeFullName, officeName, originCondition, originOfficeField } from '../exchange/origin.js';
+import { officeFullName, officeName, originCondition, originOfficeField } from '../ownership/origin.js';
 import { CATEGORY_LABEL, LEVEL_LABEL, type TownCategory, type TownLevel } from './rules.js';
 
 export interface Batch {

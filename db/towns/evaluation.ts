@@ -8,7 +8,7 @@ import { uuidv7 } from '../ids.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { audit } from '../audit/audit.js';
-import { requireOwnRules } from '../exchange/origin.js';
+import { requireOwnRules } from '../ownership/origin.js';
 import {
   evaluate,
   formatEvaluation,

@@ -8,7 +8,7 @@ import { parseInput } from '../validate.js';
 import { townListQuery, TOWN_LIST_LABELS } from './schema.js';
 import { cellText, readSheet, type Cell, type ColumnSpec, type RowError } from '../excel/read.js';
 import { writeWorkbook, type WriteSheet } from '../excel/write.js';
-import { officeName, originCondition } from '../exchange/origin.js';
+import { officeName, originCondition } from '../ownership/origin.js';
 import { checkIndicatorValues, CATEGORY_LABEL, LEVEL_LABEL, normalizeValue, STATUS_LABEL, type IndicatorDef, type IndicatorValues } from './rules.js';
 import * as q from './queries.js';
 import { currentYear, valuesOf, writeYear } from './indicators.js';

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { IndicatorDef, TownLevel } from './rules.js';
 import type { DesignationRow, MemberRow, PlatformRow, ProjectRow, RuleSetRow, TownListQuery, TownRow, TransitionRow } from './schema.js';
-import { originCondition } from '../exchange/origin.js';
+import { originCondition } from '../ownership/origin.js';
 
 /** A region code selects what lies beneath it: 140000 → '14', 140500 → '1405', 140525 → itself. */
 export function regionPrefix(code: string): string {

@@ -4,7 +4,7 @@ import type { Ctx } from '../context.js';
 import { isoDate } from '../clock.js';
 import { parseInput } from '../validate.js';
 import { ledgerQuery, LEVELS, PLAN_TYPES, type Level, type PlanStatus, type PlanType } from './schema.js';
-import { byOrigin, officeName, originCondition, originOfficeField, type OfficeRow } from '../exchange/origin.js';
+import { byOrigin, officeName, originCondition, originOfficeField, type OfficeRow } from '../ownership/origin.js';
 
 /** A report's year and, after consolidation, its 上报单位 (plans a lower office reported). */
 export const reportInput = z.object({ year: z.number().int().min(2000).max(2100), origin_office: originOfficeField.optional() });

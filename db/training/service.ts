@@ -1,5 +1,5 @@
-import { ownOrigin } from '../exchange/versions.js';
-import { originCondition, originOfficeField, requireOwnRules } from '../exchange/origin.js';
+import { ownOrigin } from '../ownership/versions.js';
+import { originCondition, originOfficeField, requireOwnRules } from '../ownership/origin.js';
 import { z } from 'zod';
 import type { Actor, Ctx } from '../context.js';
 import { hasRole, requireRole } from '../context.js';

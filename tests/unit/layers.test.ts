@@ -2,7 +2,8 @@
 // import, re-export, dynamic import and require is checked against the rules below; string literals are checked for
 // SQL. A rule broken names the file, the line and the rule.
 //   renderer/  imports only types, and only from db/api.ts or db/types.ts (and the bridge's type); no Node, no SQL.
-//   db/        never imports electron, React or the renderer (it runs in plain Node: tests, CLI, browser mode).
+//   db/        never imports electron, React or the renderer (it runs in plain Node: tests, CLI, browser mode); the
+//              areas never import db/exchange/ (which imports them), and db/ownership/ imports neither.
 //   electron/  reaches db/ through the host (db/host.ts, db/result.ts, db/api.ts, db/types.ts) only; no SQL.
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -96,6 +97,14 @@ describe('layers (tests/unit/layers.test.ts)', () => {
   it('db: never electron, React or the renderer', () => {
     const bad = db.flatMap((f) => f.uses).filter((u) => /^(electron|react|react-dom|antd|@ant-design\/|zustand|recharts)/.test(u.spec) || u.target.startsWith('renderer/') || u.target.startsWith('electron/'));
     expect(bad.map((u) => `${at(u)} imports ${u.spec}`)).toEqual([]);
+  });
+
+  it('db: the areas never import the exchange (it imports them); record ownership lives below both', () => {
+    const AREAS = /^db\/(enterprises|towns|training|exhibitions|sanctions|monitor|codes|office|auth|audit|excel|idcard|ownership)\//;
+    const bad = db.flatMap((f) => f.uses).filter((u) => AREAS.test(u.file.split(sep).join('/')) && u.target.startsWith('db/exchange/'));
+    expect(bad.map((u) => `${at(u)} imports ${u.spec}`)).toEqual([]);
+    const below = db.flatMap((f) => f.uses).filter((u) => u.file.split(sep).join('/').startsWith('db/ownership/') && /^db\/(exchange|enterprises|towns|training|exhibitions)\//.test(u.target));
+    expect(below.map((u) => `${at(u)} imports ${u.spec}`)).toEqual([]);
   });
 
   it('electron: reaches db/ only through the host', () => {

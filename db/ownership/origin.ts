@@ -3,8 +3,7 @@
 // reach the province inside the city's package. Region codes are province 2 + city 2 + county 2 digits.
 import { z } from 'zod';
 import type { Database } from 'better-sqlite3';
-import { ownOrigin } from './versions.js';
-import { SHIPPED_ORIGIN } from './tables.js';
+import { ownOrigin, SHIPPED_ORIGIN } from './versions.js';
 import { AppError } from '../result.js';
 
 export const originOfficeField = z.string().regex(/^\d{6}$/, '应为 6 位数字');

@@ -1,4 +1,9 @@
+// Who wrote a record and which version it is (origin_office, row_version, migration 6): used by every area, so it
+// lives below them; the exchange (db/exchange/) builds on it, never the other way round.
 import type { Database } from 'better-sqlite3';
+
+/** Shipped with the program (same gid in every office): never exchanged as data, revisable by no one's rules. */
+export const SHIPPED_ORIGIN = '000000';
 
 /**
  * Bulk writers (imports of 50,000 rows) take a block of record versions at once and write row_version and
@@ -16,5 +21,5 @@ export function reserveVersions(db: Database, count: number): { first: number; o
  * names) are unique per origin office since migration 7, so numbering and duplicate checks look at own records only.
  */
 export function ownOrigin(db: Database): string {
-  return (db.prepare('SELECT region_code FROM office WHERE id = 1').pluck().get() as string | undefined) ?? '000000';
+  return (db.prepare('SELECT region_code FROM office WHERE id = 1').pluck().get() as string | undefined) ?? SHIPPED_ORIGIN;
 }

@@ -20,7 +20,7 @@ import {
   ruleTableToInput, subsidyYearOf, typeConsumption, type BatchClaim, type CalcResult, type Material, type RuleTable,
 } from './rules.js';
 import * as q from './queries.js';
-import { allowedActions, assertStep, claimPermissions, opinionFor, publishable, STEPS, type AllowedAction, type ClaimPermissions, type EventStep } from './workflow.js';
+import { allowedActions, assertStep, claimPermissions, opinionFor, publishable, STEP_LABEL, STEPS, type AllowedAction, type ClaimPermissions, type EventStep } from './workflow.js';
 import {
   ATTACHMENT_LABELS, attachmentInput, CLAIM_LABELS, CLAIM_ROW_LABELS, claimInput, claimListQuery, EDITABLE_STATUSES, FAIR_LABELS,
   fairInput, FROZEN_STATUSES, LIVE_STATUSES, parseNested, PAYMENT_LABELS, paymentInput, PUBLISH_LABELS, publishInput,
@@ -563,7 +563,7 @@ export interface ClaimDetail {
   booths: BoothRow[];
   items: Array<ItemRow & { type_label: string; booth_no: string | null }>;
   materials: { items: MaterialCheck[]; missing: string[] };
-  events: Array<q.EventRow & { to_label: string }>;
+  events: Array<q.EventRow & { to_label: string; step_label: string | null }>;
   payments: ReturnType<typeof q.paymentsOf>;
   paid_fen: number;
   recovered_fen: number;
@@ -592,7 +592,7 @@ export function getClaim(ctx: Ctx, id: number): ClaimDetail {
     booths,
     items: q.itemsOf(ctx.db, id).map((i) => ({ ...i, type_label: ITEM_TYPE_LABEL[i.item_type], booth_no: i.booth_seq ? (boothNo.get(i.booth_seq) ?? null) : null })),
     materials: materialsChecklist(ctx, c, l.rules),
-    events: q.eventsOf(ctx.db, id).map((e) => ({ ...e, to_label: STATUS_LABEL[e.to_status as ClaimStatus] ?? e.to_status })),
+    events: q.eventsOf(ctx.db, id).map((e) => ({ ...e, to_label: STATUS_LABEL[e.to_status as ClaimStatus] ?? e.to_status, step_label: e.step ? STEP_LABEL[e.step] : null })),
     payments: q.paymentsOf(ctx.db, id),
     paid_fen: money.paid_fen,
     recovered_fen: money.recovered_fen,

@@ -65,6 +65,8 @@ describe('a claim from entry to payment by three people, with separation of duti
     app = await startApp();
     browser = await launchBrowser();
     ({ page, problems } = await newPage(browser));
+    // Each step recalculates the enterprise's year and reloads the claim; on a busy two-core machine that can take long.
+    page.setDefaultTimeout(30_000);
     await loadDemoLedger(page, app);
   }, 120_000);
   afterAll(async () => {

@@ -136,9 +136,11 @@ export function ReviewSheetPrint({ id }: { id: number }) {
           <div>审核人：<span className="line" /></div>
           <div>负责人：<span className="line" /></div>
           <div>日期：<span className="line" /></div>
-          <div className="seal">单位（盖章）：{r.office.name}</div>
+          <div className="seal">
+            单位（盖章）：{r.office.name}
+            <div className="small">打印日期：{cn(cstTime(r.printed_at).slice(0, 10))}</div>
+          </div>
         </div>
-        <div className="sign">打印日期：{cn(cstTime(r.printed_at).slice(0, 10))}</div>
       </div>
     </div>
   );

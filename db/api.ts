@@ -28,6 +28,7 @@ export const operations = {
 
   'office:get': op({ access: 'clerk', run: (ctx) => office.getOffice(ctx.db) }),
   'office:rename': op({ access: 'admin', run: (ctx, i: z.input<typeof office.officeUpdateInput>) => office.updateOfficeName(ctx, i) }),
+  'office:setSeparationOfDuties': op({ access: 'admin', run: (ctx, i: z.input<typeof office.separationInput>) => office.setSeparationOfDuties(ctx, i) }),
 
   'users:list': op({ access: 'admin', run: (ctx) => users.listUsers(ctx) }),
   'users:create': op({ access: 'admin', run: (ctx, i: z.input<typeof users.createUserInput>) => users.createUser(ctx, i) }),

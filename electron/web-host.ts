@@ -5,6 +5,7 @@ import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { LedgerHost } from '../db/host.js';
+import { servePdf } from './web-pdf.js';
 
 const MAX_BODY = 48 * 1024 * 1024;
 const TYPES: Record<string, string> = {
@@ -109,6 +110,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
       const result = await opts.host.call(String(parsed.op), parsed.input, typeof session === 'string' ? session : null);
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(JSON.stringify(result));
+    }
+
+    if (url.pathname === '/api/pdf') {
+      if (req.method !== 'POST' || req.headers['x-county-ledger'] !== '1') return deny(res, 400, '请求不正确');
+      return servePdf(await readBody(req), res);
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, '不支持的请求');

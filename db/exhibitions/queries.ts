@@ -1,4 +1,5 @@
 // SQL for the exhibition area: one place for every statement, shaped (db, ...args).
+import type { EventStep } from './workflow.js';
 import { ownOrigin } from '../ownership/versions.js';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../result.js';
@@ -83,10 +84,14 @@ export interface EventRow {
   comment: string | null;
   created_at: string;
   created_by: string;
+  /** The step given (migration 13); its 审核意见 and the giver's display name at the time. */
+  step: EventStep | null;
+  opinion: string | null;
+  actor_name: string | null;
 }
 export function eventsOf(db: Database, claimId: number): EventRow[] {
   return db
-    .prepare('SELECT id, from_status, to_status, comment, created_at, created_by FROM exhibition_claim_event WHERE claim_id = ? ORDER BY id')
+    .prepare('SELECT id, from_status, to_status, comment, created_at, created_by, step, opinion, actor_name FROM exhibition_claim_event WHERE claim_id = ? ORDER BY id')
     .all(claimId) as EventRow[];
 }
 
@@ -149,8 +154,12 @@ export function nextClaimNo(db: Database, year: number): string {
   return `${prefix}${String(n).padStart(4, '0')}`;
 }
 
-export function insertEvent(db: Database, e: { gid: string; claim_id: number; from: string | null; to: string; comment: string | null; at: string; by: string }): void {
+export function insertEvent(
+  db: Database,
+  e: { gid: string; claim_id: number; from: string | null; to: string; comment: string | null; at: string; by: string; step: EventStep; opinion: string | null; actor_name: string },
+): void {
   db.prepare(
-    'INSERT INTO exhibition_claim_event(gid, claim_id, from_status, to_status, comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(e.gid, e.claim_id, e.from, e.to, e.comment, e.at, e.by);
+    `INSERT INTO exhibition_claim_event(gid, claim_id, from_status, to_status, comment, created_at, created_by, step, opinion, actor_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.gid, e.claim_id, e.from, e.to, e.comment, e.at, e.by, e.step, e.opinion, e.actor_name);
 }

@@ -9,6 +9,7 @@ import { GOV_LEVEL_LABEL, MARKET_LABEL, PAYMENT_LABEL, SCOPE_LABEL, type MarketT
 import * as q from './queries.js';
 import { LIVE_STATUSES, STATUS_LABEL, CLAIM_STATUSES, type ClaimStatus } from './schema.js';
 import { getClaim, type BatchRow } from './service.js';
+import { STEP_LABEL, type EventStep } from './workflow.js';
 import { byOrigin, officeFullName, officeName, originCondition, originOfficeField } from '../ownership/origin.js';
 import { ownOrigin } from '../ownership/versions.js';
 
@@ -25,10 +26,14 @@ function displayName(ctx: Ctx, username: string): string {
 /** 参展补贴申请审核表: everything a reviewer signs, with the explained calculation. */
 export function reviewSheet(ctx: Ctx, claimId: number) {
   const d = getClaim(ctx, claimId);
-  const signOff = (to: ClaimStatus) => {
-    const e = [...d.events].reverse().find((x) => x.to_status === to);
-    // Event times are stored in UTC; the date an official signs is the ledger's calendar day (China Standard Time).
-    return e ? { by: displayName(ctx, e.created_by), at: isoDate(new Date(e.created_at)), comment: e.comment } : null;
+  // Event times are stored in UTC; the date an official signs is the ledger's calendar day (China Standard Time).
+  const step = (e: (typeof d.events)[number]) => ({
+    step: e.step!, label: STEP_LABEL[e.step!], by: e.actor_name ?? displayName(ctx, e.created_by), at: isoDate(new Date(e.created_at)),
+    opinion: e.opinion, note: e.comment,
+  });
+  const signOff = (s: EventStep) => {
+    const e = [...d.events].reverse().find((x) => x.step === s);
+    return e ? { by: step(e).by, at: step(e).at, comment: e.opinion ?? e.comment } : null;
   };
   return {
     title: '参展补贴申请审核表',
@@ -69,7 +74,9 @@ export function reviewSheet(ctx: Ctx, claimId: number) {
       to_label: e.to_label, comment: e.comment,
     })),
     payments: d.payments.map((p) => ({ kind_label: p.kind === 'payment' ? '拨付' : '收回', date: p.entry_date, amount_fen: p.amount_fen, voucher_no: p.voucher_no })),
-    sign_offs: { first_review: signOff('first_review'), second_review: signOff('second_review'), approve: signOff('approved') },
+    sign_offs: { first_review: signOff('first_review'), second_review: signOff('second_review'), approve: signOff('approve') },
+    /** Every step after entry in order, each with who gave it, the 审核意见 and the date: the sheet's 审核意见 table. */
+    steps: d.events.filter((e) => e.step && e.step !== 'create').map(step),
     printed_at: isoTimestamp(ctx.clock.now()),
   };
 }

@@ -278,9 +278,11 @@ export const publishInput = z
     title: requiredText(200),
     start_date: isoDateString,
     end_date: isoDateString,
+    /** 审核意见 of the 公示 step (同意 when empty). */
+    opinion: optionalText(500),
   })
   .refine((b) => b.end_date >= b.start_date, { message: '公示结束日期不能早于开始日期', path: ['end_date'] });
-export const PUBLISH_LABELS = { claim_ids: '申请', batch_no: '批次号', title: '公示标题', start_date: '公示开始日期', end_date: '公示结束日期' };
+export const PUBLISH_LABELS = { claim_ids: '申请', batch_no: '批次号', title: '公示标题', start_date: '公示开始日期', end_date: '公示结束日期', opinion: '审核意见' };
 
 export const paymentInput = z.object({
   claim_id: z.number().int().positive(),
@@ -289,8 +291,10 @@ export const paymentInput = z.object({
   voucher_no: requiredText(50),
   note: optionalText(200),
   override_reason: optionalText(500),
+  /** 审核意见 of the 拨付 step (同意 when empty). */
+  opinion: optionalText(500),
 });
-export const PAYMENT_LABELS = { pay_date: '拨付日期', amount_yuan: '拨付金额', voucher_no: '拨付凭证号', note: '备注', override_reason: '例外说明' };
+export const PAYMENT_LABELS = { pay_date: '拨付日期', amount_yuan: '拨付金额', voucher_no: '拨付凭证号', note: '备注', override_reason: '例外说明', opinion: '审核意见' };
 
 export const attachmentInput = z.object({
   claim_id: z.number().int().positive(),

@@ -105,17 +105,28 @@ export function seedDemoExhibitions(ctx: Ctx): DemoSummary {
       item_type: type, amount_yuan: yuan, invoice_no: `${String(24_000_000 + ++inv * 137).padStart(8, '0')}`, invoice_date: date,
       payment_method: 'transfer', voucher_no: `记-${String(inv).padStart(4, '0')}`, ...over,
     });
+    // The office's people give the steps as they would (职责分离): a 录入员 enters and submits, a 审核人 gives
+    // 初审, returns, rejects and records payments, the administrator gives 复审, 公示 and 批准.
+    const person = (role: 'clerk' | 'reviewer', fallback: string): Ctx => {
+      const u = ctx.db.prepare('SELECT id, username, display_name FROM app_user WHERE role = ? AND active = 1 ORDER BY id LIMIT 1').get(role) as
+        { id: number; username: string; display_name: string } | undefined;
+      return { ...ctx, actor: u ? { userId: u.id, username: u.username, displayName: u.display_name, role } : { userId: null, username: `demo-${role}`, displayName: fallback, role } };
+    };
+    const clerk = person('clerk', '录入员（演示）');
+    const reviewer = person('reviewer', '审核人（演示）');
     const claimAt = (fairIdx: number, entIdx: number, extra: { booths?: unknown[]; items: unknown[]; agent_used?: boolean }) =>
-      createClaim(ctx, { enterprise_id: entIds[entIdx]!, fair_id: fairs[fairIdx]!, rule_set_id: rs.id, claim_date: t, ...extra }).claim.id;
+      createClaim(clerk, { enterprise_id: entIds[entIdx]!, fair_id: fairs[fairIdx]!, rule_set_id: rs.id, claim_date: t, ...extra }).claim.id;
     const attachAll = (id: number, agent = false) => {
       for (const m of MATERIALS) {
         if (m === 'agent_contract' && !agent) continue;
         const png = m === 'site_photos';
-        addAttachment(ctx, { claim_id: id, material: m as Material, fileName: `${m}.${png ? 'png' : 'pdf'}`, dataBase64: (png ? DEMO_PNG : DEMO_PDF).toString('base64') });
+        addAttachment(clerk, { claim_id: id, material: m as Material, fileName: `${m}.${png ? 'png' : 'pdf'}`, dataBase64: (png ? DEMO_PNG : DEMO_PDF).toString('base64') });
       }
     };
-    const step = (id: number, action: 'submit' | 'first_review' | 'second_review' | 'return' | 'reject' | 'approve', comment?: string, override?: string) =>
-      transition(ctx, { claim_id: id, action, comment, override_reason: override });
+    const by = { submit: clerk, first_review: reviewer, return: reviewer, reject: reviewer, second_review: ctx, approve: ctx };
+    const step = (id: number, action: keyof typeof by, comment?: string, override?: string) =>
+      // Only an administrator accepts a late claim.
+      transition(override ? ctx : by[action], { claim_id: id, action, comment, override_reason: override });
 
     const dt = fairDefs.map((f) => f.start_date);
     const twoBooths = [{ booth_no: 'T1-A08', area_m2: '9', kind: 'standard' }, { booth_no: 'T1-A09', area_m2: '9', kind: 'standard' }];
@@ -166,7 +177,7 @@ export function seedDemoExhibitions(ctx: Ctx): DemoSummary {
     for (const id of [approved, paid, recovered]) step(id, 'approve', '公示期满无异议');
     for (const id of [paid, recovered]) {
       const amount = ctx.db.prepare('SELECT approved_fen FROM exhibition_claim WHERE id = ?').pluck().get(id) as number;
-      pay(ctx, { claim_id: id, pay_date: t, amount_yuan: fenToYuanText(amount), voucher_no: `财拨-${year}-${String(id).padStart(3, '0')}` });
+      pay(reviewer, { claim_id: id, pay_date: t, amount_yuan: fenToYuanText(amount), voucher_no: `财拨-${year}-${String(id).padStart(3, '0')}` });
     }
     // 7 退回
     const returned = claimAt(5, 7, { booths: [{ booth_no: 'W3-210', area_m2: '9', kind: 'standard' }], items: [it('booth_fee', '9800', d(-30))] });
@@ -185,8 +196,8 @@ export function seedDemoExhibitions(ctx: Ctx): DemoSummary {
       reason: '抽查发现展位现场照片系伪造，依《山西省制造业高质量发展促进条例》第四十一条收回补贴资金', source_kind: 'exhibition_claim', source_id: recovered,
     });
 
-    const by = ctx.db.prepare('SELECT status, count(*) AS n FROM exhibition_claim GROUP BY status').all() as Array<{ status: string; n: number }>;
+    const counts = ctx.db.prepare('SELECT status, count(*) AS n FROM exhibition_claim GROUP BY status').all() as Array<{ status: string; n: number }>;
     void draft;
-    return { rule_set: ruleName, fairs: fairs.length, claims: by.reduce((s, r) => s + r.n, 0), by_status: Object.fromEntries(by.map((r) => [r.status, r.n])) };
+    return { rule_set: ruleName, fairs: fairs.length, claims: counts.reduce((s, r) => s + r.n, 0), by_status: Object.fromEntries(counts.map((r) => [r.status, r.n])) };
   })();
 }

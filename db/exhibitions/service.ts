@@ -20,6 +20,7 @@ import {
   ruleTableToInput, subsidyYearOf, typeConsumption, type BatchClaim, type CalcResult, type Material, type RuleTable,
 } from './rules.js';
 import * as q from './queries.js';
+import { allowedActions, assertStep, claimPermissions, opinionFor, publishable, STEP_LABEL, STEPS, type AllowedAction, type ClaimPermissions, type EventStep } from './workflow.js';
 import {
   ATTACHMENT_LABELS, attachmentInput, CLAIM_LABELS, CLAIM_ROW_LABELS, claimInput, claimListQuery, EDITABLE_STATUSES, FAIR_LABELS,
   fairInput, FROZEN_STATUSES, LIVE_STATUSES, parseNested, PAYMENT_LABELS, paymentInput, PUBLISH_LABELS, publishInput,
@@ -472,8 +473,11 @@ function writeRows(ctx: Ctx, claimId: number, p: PreparedClaim): void {
   for (const it of p.items) ii.run({ ...it, gid: gidFor(it.gid), claim_id: claimId, at, by: ctx.actor.username });
 }
 
-function event(ctx: Ctx, claimId: number, from: ClaimStatus | null, to: ClaimStatus, comment: string | null): void {
-  q.insertEvent(ctx.db, { gid: uuidv7(ctx.clock), claim_id: claimId, from, to, comment, at: now(ctx), by: ctx.actor.username });
+/** One step of the claim: who gave it (with the name they had then), its 审核意见 and any note. */
+function event(ctx: Ctx, claimId: number, from: ClaimStatus | null, to: ClaimStatus, step: EventStep, opinion: string | null, comment: string | null): void {
+  q.insertEvent(ctx.db, {
+    gid: uuidv7(ctx.clock), claim_id: claimId, from, to, comment, at: now(ctx), by: ctx.actor.username, step, opinion, actor_name: ctx.actor.displayName,
+  });
 }
 
 export function createClaim(ctx: Ctx, raw: unknown): ClaimDetail {
@@ -495,7 +499,7 @@ export function insertClaim(ctx: Ctx, p: PreparedClaim, via?: string): number {
           p.data.agent_used ? 1 : 0, p.data.note, at, ctx.actor.username, at, ctx.actor.username).lastInsertRowid,
     );
     writeRows(ctx, id, p);
-    event(ctx, id, null, 'draft', null);
+    event(ctx, id, null, 'draft', 'create', null, null);
     recalcEnterpriseYears(ctx, [[p.data.enterprise_id, year]]);
     const c = q.claimById(ctx.db, id);
     audit(ctx, 'exhibition.claim_create', 'exhibition_claim', id, {
@@ -560,11 +564,14 @@ export interface ClaimDetail {
   booths: BoothRow[];
   items: Array<ItemRow & { type_label: string; booth_no: string | null }>;
   materials: { items: MaterialCheck[]; missing: string[] };
-  events: Array<q.EventRow & { to_label: string }>;
+  events: Array<q.EventRow & { to_label: string; step_label: string | null }>;
   payments: ReturnType<typeof q.paymentsOf>;
   paid_fen: number;
   recovered_fen: number;
   calc: ClaimCalc;
+  /** The steps of the current status for this user, each allowed or with why not (the screen draws only these). */
+  allowed: AllowedAction[];
+  can: ClaimPermissions;
 }
 
 export function getClaim(ctx: Ctx, id: number): ClaimDetail {
@@ -577,6 +584,7 @@ export function getClaim(ctx: Ctx, id: number): ClaimDetail {
     .prepare('SELECT id, name, uscc, legal_rep, contact_name, contact_phone FROM enterprise WHERE id = ?')
     .get(c.enterprise_id) as ClaimDetail['enterprise'];
   const money = q.moneyOf(ctx.db, id);
+  const calc = claimCalc(ctx, id);
   return {
     claim: { ...c, status_label: STATUS_LABEL[c.status], deadline: deadlineFor(l.rules, fair.end_date) },
     enterprise,
@@ -585,11 +593,13 @@ export function getClaim(ctx: Ctx, id: number): ClaimDetail {
     booths,
     items: q.itemsOf(ctx.db, id).map((i) => ({ ...i, type_label: ITEM_TYPE_LABEL[i.item_type], booth_no: i.booth_seq ? (boothNo.get(i.booth_seq) ?? null) : null })),
     materials: materialsChecklist(ctx, c, l.rules),
-    events: q.eventsOf(ctx.db, id).map((e) => ({ ...e, to_label: STATUS_LABEL[e.to_status as ClaimStatus] ?? e.to_status })),
+    events: q.eventsOf(ctx.db, id).map((e) => ({ ...e, to_label: STATUS_LABEL[e.to_status as ClaimStatus] ?? e.to_status, step_label: e.step ? STEP_LABEL[e.step] : null })),
     payments: q.paymentsOf(ctx.db, id),
     paid_fen: money.paid_fen,
     recovered_fen: money.recovered_fen,
-    calc: claimCalc(ctx, id),
+    calc,
+    allowed: allowedActions(ctx, c, { calc_fen: calc.result_fen, open_fen: (c.approved_fen ?? 0) - money.paid_fen }),
+    can: claimPermissions(ctx.actor, c),
   };
 }
 
@@ -611,6 +621,8 @@ export interface ClaimListRow {
   paid_fen: number;
   /** 上报单位: the office the claim was written at (migration 6). */
   origin_office: string | null;
+  /** May go into a 公示 batch. */
+  publishable: boolean;
 }
 
 export function listClaims(ctx: Ctx, raw: unknown): { rows: ClaimListRow[]; total: number } {
@@ -630,8 +642,8 @@ export function listClaims(ctx: Ctx, raw: unknown): { rows: ClaimListRow[]; tota
         (SELECT COALESCE(SUM(CASE kind WHEN 'payment' THEN amount_fen ELSE -amount_fen END), 0) FROM exhibition_payment p WHERE p.claim_id = c.id) AS paid_fen
        ${from} ${where} ORDER BY c.id DESC LIMIT @limit OFFSET @offset`,
     )
-    .all({ ...params, limit: f.pageSize, offset: (f.page - 1) * f.pageSize }) as Array<Omit<ClaimListRow, 'status_label'>>;
-  return { rows: rows.map((r) => ({ ...r, status_label: STATUS_LABEL[r.status] })), total };
+    .all({ ...params, limit: f.pageSize, offset: (f.page - 1) * f.pageSize }) as Array<Omit<ClaimListRow, 'status_label' | 'publishable'>>;
+  return { rows: rows.map((r) => ({ ...r, status_label: STATUS_LABEL[r.status], publishable: publishable(r.status) })), total };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -732,34 +744,21 @@ export function removeAttachment(ctx: Ctx, raw: unknown): { id: number } {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Workflow: 草稿 → 已提交 → 初审 → 复审 → 公示 → 已批准 → 已拨付, with 退回 and 驳回.
-
-const FLOW: Record<z.output<typeof transitionInput>['action'], { from: ClaimStatus[]; to: ClaimStatus; role: 'clerk' | 'reviewer'; verb: string }> = {
-  submit: { from: ['draft', 'returned'], to: 'submitted', role: 'clerk', verb: '提交' },
-  first_review: { from: ['submitted'], to: 'first_review', role: 'reviewer', verb: '通过初审' },
-  second_review: { from: ['first_review'], to: 'second_review', role: 'reviewer', verb: '通过复审' },
-  return: { from: ['submitted', 'first_review', 'second_review'], to: 'returned', role: 'reviewer', verb: '退回' },
-  reject: { from: ['submitted', 'first_review', 'second_review', 'publicity'], to: 'rejected', role: 'reviewer', verb: '驳回' },
-  approve: { from: ['publicity'], to: 'approved', role: 'reviewer', verb: '批准' },
-};
+// Workflow: 草稿 → 已提交 → 初审 → 复审 → 公示 → 已批准 → 已拨付, with 退回 and 驳回 (the steps: workflow.ts).
 
 export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
-  const i = parseInput(transitionInput, raw, { comment: '意见', override_reason: '例外说明' });
+  const i = parseInput(transitionInput, raw, { comment: '审核意见', override_reason: '例外说明' });
   const c = q.claimById(ctx.db, i.claim_id);
-  const flow = FLOW[i.action];
-  requireRole(ctx.actor, flow.role, `${flow.verb}参展补贴申请`);
-  if (!flow.from.includes(c.status)) {
-    throw new AppError('CONFLICT', `申请 ${c.claim_no} 当前为「${STATUS_LABEL[c.status]}」，不能${flow.verb}`);
-  }
+  const flow = STEPS[i.action];
+  const to = flow.to!;
+  assertStep(ctx, c, i.action);
+  const opinion = opinionFor(i.action, i.comment);
   const fair = q.fairById(ctx.db, c.fair_id);
   const { rules } = q.latestRules(ctx.db, c.rule_set_id);
   const t = today(ctx);
   const target = { entity: 'exhibition_claim', id: c.id };
   const set: Record<string, unknown> = {};
-  const detail: Record<string, unknown> = { claim_no: c.claim_no, from: STATUS_LABEL[c.status], to: STATUS_LABEL[flow.to] };
-
-  if (i.action === 'return' && !i.comment) throw validationError([{ field: 'comment', label: '退回意见', message: '必填（告诉企业要补正什么）' }]);
-  if (i.action === 'reject' && !i.comment) throw validationError([{ field: 'comment', label: '驳回理由', message: '必填' }]);
+  const detail: Record<string, unknown> = { claim_no: c.claim_no, from: STATUS_LABEL[c.status], to: STATUS_LABEL[to] };
 
   return ctx.db.transaction(() => {
     if (i.action === 'submit') {
@@ -796,13 +795,13 @@ export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
       assertNotSanctioned(ctx, c.enterprise_id, '批准参展补贴', target, i.override_reason);
       if (i.override_reason && sanctionsInForce(ctx, c.enterprise_id, t).length) detail.sanction_override_reason = i.override_reason;
     }
-    if (i.action === 'return') set.return_comment = i.comment;
-    if (i.action === 'reject') set.reject_reason = i.comment;
+    if (i.action === 'return') set.return_comment = opinion;
+    if (i.action === 'reject') set.reject_reason = opinion;
 
     for (const [k, v] of Object.entries(set)) ctx.db.prepare(`UPDATE exhibition_claim SET ${k} = ? WHERE id = ?`).run(v, c.id);
     ctx.db.prepare('UPDATE exhibition_claim SET updated_at = ?, updated_by = ? WHERE id = ?').run(now(ctx), ctx.actor.username, c.id);
     if (i.action !== 'approve') {
-      ctx.db.prepare('UPDATE exhibition_claim SET status = ? WHERE id = ?').run(flow.to, c.id);
+      ctx.db.prepare('UPDATE exhibition_claim SET status = ? WHERE id = ?').run(to, c.id);
     } else {
       // Recalculate with the latest rules once more, then freeze the amount and its explanation.
       recalcEnterpriseYears(ctx, [[c.enterprise_id, c.subsidy_year]]);
@@ -819,8 +818,8 @@ export function transition(ctx: Ctx, raw: unknown): ClaimDetail {
       detail.applied_fen = after.calc_fen;
     }
     const overrideNote = detail.sanction_override_reason ? `处理期内例外批准：${i.override_reason}` : null;
-    event(ctx, c.id, c.status, flow.to, [i.comment, overrideNote].filter(Boolean).join('；') || null);
-    audit(ctx, `exhibition.claim_${i.action}`, 'exhibition_claim', c.id, { ...detail, comment: i.comment });
+    event(ctx, c.id, c.status, to, i.action, opinion, overrideNote ?? (flow.opinion === 'none' ? (i.comment ?? null) : null));
+    audit(ctx, `exhibition.claim_${i.action}`, 'exhibition_claim', c.id, { ...detail, comment: i.comment, opinion });
     return getClaim(ctx, c.id);
   })();
 }
@@ -843,10 +842,12 @@ export function publish(ctx: Ctx, raw: unknown): BatchRow {
   requireRole(ctx.actor, 'reviewer', '发布公示');
   const i = parseInput(publishInput, raw, PUBLISH_LABELS);
   const claims = i.claim_ids.map((id) => q.claimById(ctx.db, id));
-  const wrong = claims.filter((c) => c.status !== 'second_review');
+  const wrong = claims.filter((c) => !publishable(c.status));
   if (wrong.length) {
     throw new AppError('CONFLICT', `只有通过复审的申请可以公示：${wrong.map((c) => `${c.claim_no}（${STATUS_LABEL[c.status]}）`).join('、')}`);
   }
+  for (const c of claims) assertStep(ctx, c, 'publish');
+  const opinion = opinionFor('publish', i.opinion);
   const year = Number(i.start_date.slice(0, 4));
   const batchNo = i.batch_no ?? nextBatchNo(ctx, year);
   if (ctx.db.prepare('SELECT 1 FROM exhibition_publicity_batch WHERE batch_no = ? AND origin_office = ?').get(batchNo, ownOrigin(ctx.db))) {
@@ -861,7 +862,7 @@ export function publish(ctx: Ctx, raw: unknown): BatchRow {
     for (const c of claims) {
       ctx.db.prepare(`UPDATE exhibition_claim SET status = 'publicity', publicity_batch_id = ?, updated_at = ?, updated_by = ? WHERE id = ?`)
         .run(id, now(ctx), ctx.actor.username, c.id);
-      event(ctx, c.id, c.status, 'publicity', `${batchNo}：${i.start_date} 至 ${i.end_date}`);
+      event(ctx, c.id, c.status, 'publicity', 'publish', opinion, `${batchNo}：${i.start_date} 至 ${i.end_date}`);
     }
     audit(ctx, 'exhibition.publish', 'exhibition_publicity_batch', id, { batch_no: batchNo, title: i.title, start: i.start_date, end: i.end_date, claims: claims.map((c) => c.claim_no) });
     return ctx.db.prepare('SELECT * FROM exhibition_publicity_batch WHERE id = ?').get(id) as BatchRow;
@@ -888,10 +889,11 @@ export function listBatches(ctx: Ctx, raw?: unknown): Array<BatchRow & { claim_c
 
 /** Records one payment; the claim becomes 已拨付 when the approved amount has been paid in full. */
 export function pay(ctx: Ctx, raw: unknown): ClaimDetail {
-  requireRole(ctx.actor, 'reviewer', '登记拨付');
   const i = parseInput(paymentInput, raw, PAYMENT_LABELS);
   const c = q.claimById(ctx.db, i.claim_id);
   if (c.status !== 'approved') throw new AppError('CONFLICT', `申请 ${c.claim_no} 当前为「${STATUS_LABEL[c.status]}」，只有已批准的申请可以拨付`);
+  assertStep(ctx, c, 'pay');
+  const opinion = opinionFor('pay', i.opinion);
   const paid = q.moneyOf(ctx.db, c.id).paid_fen;
   const open = (c.approved_fen ?? 0) - paid;
   if (i.amount_yuan > open) {
@@ -910,10 +912,10 @@ export function pay(ctx: Ctx, raw: unknown): ClaimDetail {
         .run(uuidv7(ctx.clock), c.id, i.pay_date, i.amount_yuan, i.voucher_no, i.note, now(ctx), ctx.actor.username).lastInsertRowid,
     );
     const full = paid + i.amount_yuan === c.approved_fen;
-    if (full) {
-      ctx.db.prepare(`UPDATE exhibition_claim SET status = 'paid', updated_at = ?, updated_by = ? WHERE id = ?`).run(now(ctx), ctx.actor.username, c.id);
-      event(ctx, c.id, 'approved', 'paid', `拨付 ${fmtYuan(i.amount_yuan)} 元，凭证 ${i.voucher_no}${overridden ? `；处理期内例外拨付：${i.override_reason}` : ''}`);
-    }
+    if (full) ctx.db.prepare(`UPDATE exhibition_claim SET status = 'paid', updated_at = ?, updated_by = ? WHERE id = ?`).run(now(ctx), ctx.actor.username, c.id);
+    // Every payment is a step with its giver and opinion, a part payment too (the status stays 已批准).
+    event(ctx, c.id, 'approved', full ? 'paid' : 'approved', 'pay', opinion,
+      `拨付 ${fmtYuan(i.amount_yuan)} 元，凭证 ${i.voucher_no}${overridden ? `；处理期内例外拨付：${i.override_reason}` : ''}`);
     audit(ctx, 'exhibition.payment', 'exhibition_claim', c.id, {
       payment_id: id, claim_no: c.claim_no, amount_fen: i.amount_yuan, voucher_no: i.voucher_no, date: i.pay_date, fully_paid: full,
       ...(overridden ? { sanction_override_reason: i.override_reason } : {}),
@@ -941,7 +943,7 @@ export function recoverFunds(ctx: Ctx, claimId: number, amountFen: number, s: Sa
       .prepare(`INSERT INTO exhibition_payment(gid, claim_id, kind, entry_date, amount_fen, voucher_no, sanction_id, note, created_at, created_by) VALUES (?, ?, 'recovery', ?, ?, ?, ?, ?, ?, ?)`)
       .run(uuidv7(ctx.clock), c.id, s.start_date, amountFen, s.doc_no, s.id, s.reason, now(ctx), ctx.actor.username).lastInsertRowid,
   );
-  event(ctx, c.id, c.status, c.status, `收回资金 ${fmtYuan(amountFen)} 元（${s.doc_no}）`);
+  event(ctx, c.id, c.status, c.status, 'recover', s.reason, `收回资金 ${fmtYuan(amountFen)} 元（${s.doc_no}）`);
   audit(ctx, 'exhibition.recovery', 'exhibition_claim', c.id, { payment_id: id, claim_no: c.claim_no, amount_fen: amountFen, sanction_id: s.id, doc_no: s.doc_no });
 }
 

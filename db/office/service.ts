@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from 'better-sqlite3';
 import type { Actor, Ctx } from '../context.js';
+import { requireRole } from '../context.js';
 import { isoDate, isoTimestamp } from '../clock.js';
 import { AppError } from '../result.js';
 import { parseInput, requiredText } from '../validate.js';
@@ -20,6 +21,9 @@ export interface Office {
   name: string;
   created_at: string;
   region_name: string | null;
+  /** 职责分离: who entered a claim may not review it, and 初审 and 复审 are two people (issue 14). */
+  separation_of_duties: 0 | 1;
+  separation_of_duties_reason: string | null;
 }
 
 export function getOffice(db: Database): Office | null {
@@ -98,4 +102,26 @@ export function updateOfficeName(ctx: Ctx, raw: unknown): Office {
     audit(ctx, 'office.update', 'office', 1, { changes: { name: { from: before.name, to: input.name } } });
   })();
   return getOffice(ctx.db)!;
+}
+
+export const separationInput = z
+  .object({ enabled: z.boolean(), reason: z.string().trim().max(500).optional() })
+  .refine((i) => i.enabled || !!i.reason, { message: '关闭职责分离须说明原因（如：本单位只有一人办理）', path: ['reason'] });
+
+/** An administrator turns 职责分离 off (a one-person office) or on again; either way the reason is in the audit log. */
+export function setSeparationOfDuties(ctx: Ctx, raw: unknown): Office {
+  requireRole(ctx.actor, 'admin', '设置职责分离');
+  const i = parseInput(separationInput, raw, { enabled: '职责分离', reason: '原因' });
+  const before = getOffice(ctx.db);
+  if (!before) throw new AppError('NOT_INITIALIZED', '尚未完成初始设置');
+  if (before.separation_of_duties === (i.enabled ? 1 : 0)) return before;
+  ctx.db.transaction(() => {
+    ctx.db.prepare('UPDATE office SET separation_of_duties = ?, separation_of_duties_reason = ? WHERE id = 1').run(i.enabled ? 1 : 0, i.enabled ? null : i.reason!);
+    audit(ctx, 'office.separation_of_duties', 'office', 1, { enabled: i.enabled, reason: i.reason ?? null });
+  })();
+  return getOffice(ctx.db)!;
+}
+
+export function separationOfDuties(db: Database): boolean {
+  return (db.prepare('SELECT separation_of_duties FROM office WHERE id = 1').pluck().get() ?? 1) === 1;
 }

@@ -74,7 +74,7 @@ function setup(opts: { dataDir?: string } = {}) {
   const toApproved = (id: number) => {
     svc.transition(c(CLERK), { claim_id: id, action: 'submit' });
     svc.transition(c(REVIEWER), { claim_id: id, action: 'first_review' });
-    svc.transition(c(REVIEWER), { claim_id: id, action: 'second_review' });
+    svc.transition(c(ADMIN), { claim_id: id, action: 'second_review' });
     svc.publish(c(REVIEWER), { claim_ids: [id], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
     return svc.transition(c(REVIEWER), { claim_id: id, action: 'approve' });
   };
@@ -149,7 +149,7 @@ describe('workflow', () => {
     svc.addAttachment(c(CLERK), { claim_id: id, material: 'application_form', ...pdf });
     svc.addAttachment(c(CLERK), { claim_id: id, material: 'invoice', ...pdf });
     svc.transition(c(REVIEWER), { claim_id: id, action: 'first_review', comment: '材料齐全' });
-    svc.transition(c(REVIEWER), { claim_id: id, action: 'second_review' });
+    svc.transition(c(ADMIN), { claim_id: id, action: 'second_review' });
     const batch = svc.publish(c(REVIEWER), { claim_ids: [id], title: '泽州县2026年第一批参展补贴公示', start_date: '2026-03-01', end_date: '2026-03-07' });
     expect(batch.batch_no).toBe('GS2026-01');
     expect(err(() => svc.transition(c(REVIEWER), { claim_id: id, action: 'approve' })).code).toBe('PUBLICITY_RUNNING');
@@ -162,9 +162,15 @@ describe('workflow', () => {
     const p = svc.pay(c(REVIEWER), { claim_id: id, pay_date: '2026-03-08', amount_yuan: '5000', voucher_no: 'P2' });
     expect(p.claim.status).toBe('paid');
     expect(p.paid_fen).toBe(1_500_000);
-    expect(p.events.map((e) => e.to_label)).toEqual(['草稿', '已提交', '初审', '复审', '公示', '已批准', '已拨付']);
+    expect(p.events.map((e) => e.to_label)).toEqual(['草稿', '已提交', '初审', '复审', '公示', '已批准', '已批准', '已拨付']);
+    // Each step keeps its giver's name and 审核意见 (同意 unless written; none for entry and submission).
+    expect(p.events.map((e) => [e.step, e.actor_name, e.opinion])).toEqual([
+      ['create', '录入员', null], ['submit', '录入员', null], ['first_review', '审核人', '材料齐全'], ['second_review', '管理员', '同意'],
+      ['publish', '审核人', '同意'], ['approve', '审核人', '同意'], ['pay', '审核人', '同意'], ['pay', '审核人', '同意'],
+    ]);
     const sheet = reports.reviewSheet(c(), id);
-    expect(sheet.sign_offs.first_review).toMatchObject({ by: 'shenhe', comment: '材料齐全' });
+    expect(sheet.sign_offs.first_review).toMatchObject({ by: '审核人', comment: '材料齐全' });
+    expect(sheet.steps.map((s) => `${s.label} ${s.by} ${s.opinion ?? '—'}`)).toEqual(['提交 录入员 —', '初审 审核人 材料齐全', '复审 管理员 同意', '公示 审核人 同意', '批准 审核人 同意', '拨付 审核人 同意', '拨付 审核人 同意']);
     expect(sheet.explanation.lines.at(-1)).toBe('核定补贴金额：15,000.00 元');
     const list = reports.publicityList(c(), batch.id);
     expect(list).toMatchObject({ count: 1, total_fen: 1_500_000 });
@@ -212,7 +218,7 @@ describe('sanctions', () => {
     attach(id);
     svc.transition(c(CLERK), { claim_id: id, action: 'submit' });
     svc.transition(c(REVIEWER), { claim_id: id, action: 'first_review' });
-    svc.transition(c(REVIEWER), { claim_id: id, action: 'second_review' });
+    svc.transition(c(ADMIN), { claim_id: id, action: 'second_review' });
     svc.publish(c(REVIEWER), { claim_ids: [id], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
     const s = createSanction(c(), { enterprise_id: e, kind: 'bar_applications', start_date: '2026-03-01', end_date: '2027-02-28', doc_no: '泽工信〔2026〕9号', reason: '虚报材料' });
     const blocked = err(() => svc.transition(c(REVIEWER), { claim_id: id, action: 'approve' }));
@@ -232,7 +238,7 @@ describe('sanctions', () => {
     attach(id);
     svc.transition(c(CLERK), { claim_id: id, action: 'submit' });
     svc.transition(c(REVIEWER), { claim_id: id, action: 'first_review' });
-    svc.transition(c(REVIEWER), { claim_id: id, action: 'second_review' });
+    svc.transition(c(ADMIN), { claim_id: id, action: 'second_review' });
     svc.publish(c(REVIEWER), { claim_ids: [id], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
     const s = createSanction(c(), { enterprise_id: e, kind: 'bar_applications', start_date: '2026-03-01', end_date: '2027-02-28', doc_no: '泽工信〔2026〕9号', reason: '虚报材料' });
     const reason = '处理前已完成公示，经局务会研究同意';
@@ -340,7 +346,7 @@ describe('rule changes and the annual cap', () => {
     expect(calc.caps.map((x) => [x.kind, x.cut_fen])).toEqual([['item_type', 500_000], ['item_type_annual', 500_000]]);
     expect(calc.lines).toContain('「运输费」每年上限 15,000.00 元，本年其他申请已用 10,000.00 元，剩余 5,000.00 元，本申请 10,000.00 元核减 5,000.00 元；本申请计入 5,000.00 元后剩余 0.00 元');
     svc.transition(c(REVIEWER), { claim_id: first, action: 'first_review' });
-    svc.transition(c(REVIEWER), { claim_id: first, action: 'second_review' });
+    svc.transition(c(ADMIN), { claim_id: first, action: 'second_review' });
     svc.publish(c(REVIEWER), { claim_ids: [first], title: '公示', start_date: '2026-02-21', end_date: '2026-02-28' });
     expect(svc.transition(c(REVIEWER), { claim_id: first, action: 'approve' }).claim.approved_fen).toBe(1_000_000);
     // Approved, the first claim's 10,000 元 of transport still counts, read from its frozen calculation.

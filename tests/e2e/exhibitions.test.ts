@@ -17,6 +17,13 @@ const day = (n: number) => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000)
 const FAIR = '2026中国(太原)国际能源产业博览会（测试）';
 
 /** Calls an op as the logged-in user, the way the UI does (for the sanction set-up and its lifting). */
+/** Gives a step from the claim's header: its 审核意见 dialog (同意 by default), confirmed. */
+async function give(page: Page, step: string): Promise<void> {
+  await page.locator('.page-header').getByRole('button', { name: step }).click();
+  const dialog = page.locator('.ant-modal').filter({ hasText: '审核意见' });
+  await dialog.getByRole('button', { name: /^(确定|确认.+)$/ }).click();
+}
+
 async function api<T>(page: Page, op: string, input: unknown): Promise<T> {
   const r = (await page.evaluate(async ([op, input]) => {
     const store = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage;
@@ -68,6 +75,13 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
     await page.getByRole('button', { name: '载入演示数据（泽州县）' }).click();
     // The demo button sets up 泽州县 and logs in as its administrator.
     await page.getByRole('heading', { name: '企业库' }).waitFor({ timeout: 60_000 });
+    // This test plays a one-person office: the administrator turns 职责分离 off with a reason (office-review.test.ts
+    // runs the three-person office).
+    await page.goto(`${app.url}#/system/office`);
+    await page.getByRole('switch', { name: '职责分离' }).click();
+    await page.getByLabel('关闭原因').fill('演示：一人办理全部环节');
+    await page.getByRole('button', { name: '关闭职责分离' }).click();
+    await page.getByText('已关闭职责分离，原因已记入审计日志').waitFor();
     await page.goto(`${app.url}#/exhibitions`);
     await page.getByRole('heading', { name: '参展补贴概览' }).waitFor();
     await page.locator('.recharts-surface').first().waitFor();
@@ -167,7 +181,7 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
     // 初审 is refused while materials are missing.
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByTestId('claim-status').getByText('已提交').waitFor();
-    await page.getByRole('button', { name: '通过初审' }).click();
+    await give(page, '通过初审');
     await page.getByTestId('action-error').getByText(/缺少必备材料：申请表、/).waitFor();
     await shot(page, 'exh-06-materials-missing');
 
@@ -182,9 +196,9 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
     await expect(page.getByTestId('materials').getByText(/SHA-256 [0-9a-f]{16}…/).first().isVisible()).resolves.toBe(true);
     await shot(page, 'exh-07-materials');
 
-    await page.getByRole('button', { name: '通过初审' }).click();
+    await give(page, '通过初审');
     await page.getByTestId('claim-status').getByText('初审').waitFor();
-    await page.getByRole('button', { name: '通过复审' }).click();
+    await give(page, '通过复审');
     await page.getByTestId('claim-status').getByText('复审').waitFor();
   });
 
@@ -219,7 +233,7 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
 
   it('approves, sees a sanction block the payment with the server message, then pays after it is lifted', async () => {
     await page.goto(claimUrl);
-    await page.getByRole('button', { name: '批准' }).click();
+    await give(page, '批准');
     await page.getByTestId('claim-status').getByText('已批准').waitFor();
 
     const s = await api<{ id: number }>(page, 'sanction:create', {
@@ -232,6 +246,7 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
     await expect(modal.getByLabel('拨付金额（元）').inputValue()).resolves.toBe('6000.00');
     await modal.getByLabel('拨付凭证号').fill('国库-2026-1188');
     await modal.getByRole('button', { name: '登记拨付' }).click();
+    await page.getByRole('button', { name: '确认拨付' }).click();
     await page.waitForTimeout(500);
     await shot(page, 'exh-09-sanction-blocks-payment');
     await modal.getByTestId('pay-error').getByText(/处于处理期内，不能拨付参展补贴/).waitFor();
@@ -246,6 +261,7 @@ describe('exhibition subsidies: fair, claim, explained amount, review, 公示, p
     await payButton.click();
     await modal.getByLabel('拨付凭证号').fill('国库-2026-1188');
     await modal.getByRole('button', { name: '登记拨付' }).click();
+    await page.getByRole('button', { name: '确认拨付' }).click();
     await page.getByTestId('claim-status').getByText('已拨付').waitFor();
     await shot(page, 'exh-10-paid');
   });

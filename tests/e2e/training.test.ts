@@ -294,6 +294,9 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
     await d.locator('#reason').fill('学员签到册造假');
     await shot(page, 'training-08b-sanction-recover-funds');
     await d.getByRole('button', { name: /确\s*定|OK/ }).click();
+    // 收回 cannot be undone: the amount is confirmed first.
+    await page.locator('.ant-modal-confirm-title', { hasText: '确认收回 2,500.00 元？' }).waitFor();
+    await page.getByRole('button', { name: '确认收回' }).click();
     await d.waitFor({ state: 'hidden' });
     await page.locator('tr', { hasText: '泽工信罚〔2026〕4号' }).getByText(`培训计划 ${planCode}`).waitFor();
 

@@ -104,3 +104,46 @@ export async function fileToBase64(file: File): Promise<string> {
   for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
   return btoa(s);
 }
+
+/**
+ * 导出 PDF of the print view on screen. Electron prints the window itself; in browser mode the host prints a
+ * snapshot (the document and its styles, no scripts) and the PDF comes back as a download. 'dialog': the host
+ * has no browser to print with, and the caller opens the print dialog with instructions.
+ */
+export async function exportPdf(fileName: string): Promise<'saved' | 'dialog'> {
+  if (window.countyLedger) {
+    await window.countyLedger.printToPdf(fileName);
+    return 'saved';
+  }
+  const doc = document.querySelector('.print-doc');
+  if (!doc) throw new ApiError({ code: 'BAD_REQUEST', message: '没有可导出的打印页' });
+  const css = [...document.styleSheets]
+    .map((sheet) => {
+      try {
+        return [...sheet.cssRules].map((r) => r.cssText).join('\n');
+      } catch {
+        return '';
+      }
+    })
+    .join('\n');
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${fileName}</title><style>${css}</style></head><body><div class="print-page">${doc.outerHTML}</div></body></html>`;
+  const res = await fetch('./api/pdf', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-county-ledger': '1' },
+    body: JSON.stringify({ html, fileName }),
+  });
+  if (res.headers.get('content-type')?.startsWith('application/pdf')) {
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return 'saved';
+  }
+  const r = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (r?.error?.code === 'NO_PDF_ENGINE') return 'dialog';
+  throw new ApiError(r?.error ?? { code: 'PDF_FAILED', message: '生成 PDF 失败' });
+}

@@ -46,7 +46,7 @@ interface ExhibitionState {
   saveClaim(id: number | null, data: ClaimInput): Promise<ClaimDetail>;
   transition(input: { claim_id: number; action: 'submit' | 'first_review' | 'second_review' | 'return' | 'reject' | 'approve'; comment?: string | null; override_reason?: string | null }): Promise<ClaimDetail>;
   publish(input: { claim_ids: number[]; batch_no?: string | null; title: string; start_date: string; end_date: string }): Promise<BatchRow>;
-  pay(input: { claim_id: number; pay_date: string; amount_yuan: string; voucher_no: string; note?: string | null; override_reason?: string | null }): Promise<ClaimDetail>;
+  pay(input: { claim_id: number; pay_date: string; amount_yuan: string; voucher_no: string; note?: string | null; override_reason?: string | null; opinion?: string | null }): Promise<ClaimDetail>;
   /** The 公示 batches; `origin`: only those a lower office published. */
   loadBatches(origin?: string): Promise<void>;
   addAttachment(claimId: number, material: string, file: File): Promise<void>;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Spin, Statistic, Table, Tag, Timeline, Tooltip, Typography, Upload, App } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, SendOutlined, CheckOutlined, RollbackOutlined, StopOutlined, PayCircleOutlined, PrinterOutlined, UploadOutlined, EyeOutlined, DeleteOutlined } from '@ant-design/icons';
-import type { AttachmentRow, BoothLine, CapHit, ClaimDetail, ItemLine } from '../../../../db/types';
+import type { AllowedAction, AttachmentRow, BoothLine, CapHit, ClaimDetail, ItemLine } from '../../../../db/types';
 import { ApiError } from '../../api/client';
 import { useExhibitions } from '../../stores/exhibitions';
 import { useApp, hasRole } from '../../stores/app';
@@ -11,6 +11,10 @@ import { ClaimForm } from './ClaimForm';
 import { DATE_RULE, GOV_LEVEL_LABEL, MARKET_LABEL, PAYMENT_LABEL, SCOPE_LABEL, STATUS_COLOR, STATUS_LABEL, pct, today, yuan, yuanText, cstTime } from './labels';
 
 type Action = 'submit' | 'first_review' | 'second_review' | 'return' | 'reject' | 'approve';
+const STEP_ICON: Partial<Record<AllowedAction['action'], React.ReactNode>> = {
+  submit: <SendOutlined />, first_review: <CheckOutlined />, second_review: <CheckOutlined />, publish: <CheckOutlined />, approve: <CheckOutlined />,
+  pay: <PayCircleOutlined />, return: <RollbackOutlined />, reject: <StopOutlined />,
+};
 const CAP_KIND: Record<CapHit['kind'], string> = { booth: '每展位上限', item_type: '分项上限', item_type_annual: '分项每年上限', fair: '单展上限', annual: '企业年度上限', stacking: '不得叠加超过实际费用' };
 
 export function ClaimDetailPage({ id }: { id: number }) {
@@ -20,7 +24,10 @@ export function ClaimDetailPage({ id }: { id: number }) {
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
-  const [dialog, setDialog] = useState<null | 'return' | 'reject' | 'late' | 'sanction' | 'pay'>(null);
+  const [dialog, setDialog] = useState<null | 'late' | 'sanction' | 'pay'>(null);
+  // The step being given: its 审核意见 (and, for an irreversible one, the confirmation with the amount).
+  const [giving, setGiving] = useState<AllowedAction | null>(null);
+  const [opinion, setOpinion] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const { message } = App.useApp();
 
@@ -41,8 +48,10 @@ export function ClaimDetailPage({ id }: { id: number }) {
       const r = await s.transition({ claim_id: c.id, action, ...extra });
       message.success(`申请 ${r.claim.claim_no} 现为「${r.claim.status_label}」`);
       setDialog(null);
+      setGiving(null);
       return true;
     } catch (e) {
+      setGiving(null);
       if (e instanceof ApiError && e.code === 'LATE' && hasRole(role, 'admin') && !extra.override_reason) {
         setActionError(e.message);
         setDialog('late');
@@ -62,8 +71,13 @@ export function ClaimDetailPage({ id }: { id: number }) {
   };
 
   const st = c.status;
-  const reviewer = hasRole(role, 'reviewer');
-  const editable = st === 'draft' || st === 'returned';
+  const start = (a: AllowedAction) => {
+    if (a.action === 'submit') return void act('submit');
+    if (a.action === 'publish') return navigate('/exhibitions/claims');
+    if (a.action === 'pay') return setDialog('pay');
+    setGiving(a);
+  };
+  const refused = d.allowed.filter((a) => !a.allowed);
   return (
     <div>
       <div className="page-header">
@@ -77,18 +91,29 @@ export function ClaimDetailPage({ id }: { id: number }) {
           <Tag color={STATUS_COLOR[st]} data-testid="claim-status">{STATUS_LABEL[st]}</Tag>
         </Space>
         <Space wrap>
-          {editable && <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>编辑</Button>}
-          {editable && <Button type="primary" icon={<SendOutlined />} loading={busy} onClick={() => void act('submit')}>提交</Button>}
-          {reviewer && st === 'submitted' && <Button type="primary" icon={<CheckOutlined />} loading={busy} onClick={() => void act('first_review')}>通过初审</Button>}
-          {reviewer && st === 'first_review' && <Button type="primary" icon={<CheckOutlined />} loading={busy} onClick={() => void act('second_review')}>通过复审</Button>}
-          {reviewer && st === 'second_review' && <Button onClick={() => navigate('/exhibitions/claims')}>到申请列表选择公示</Button>}
-          {reviewer && st === 'publicity' && <Button type="primary" icon={<CheckOutlined />} loading={busy} onClick={() => void act('approve')}>批准</Button>}
-          {reviewer && st === 'approved' && <Button type="primary" icon={<PayCircleOutlined />} onClick={() => setDialog('pay')}>登记拨付</Button>}
-          {reviewer && ['submitted', 'first_review', 'second_review'].includes(st) && <Button icon={<RollbackOutlined />} onClick={() => setDialog('return')}>退回</Button>}
-          {reviewer && ['submitted', 'first_review', 'second_review', 'publicity'].includes(st) && <Button danger icon={<StopOutlined />} onClick={() => setDialog('reject')}>驳回</Button>}
+          {d.can.edit && <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>编辑</Button>}
+          {/* The server lists the steps of this status for this user; a step not allowed is shown with why. */}
+          {d.allowed.map((a) => (
+            <Tooltip key={a.action} title={a.reason}>
+              <Button
+                type={a.opinion === 'required' ? 'default' : 'primary'}
+                danger={a.action === 'reject'}
+                icon={STEP_ICON[a.action]}
+                disabled={!a.allowed}
+                loading={busy && a.action === 'submit'}
+                onClick={() => start(a)}
+              >
+                {a.action === 'publish' ? '公示（到申请列表选择）' : a.label}
+              </Button>
+            </Tooltip>
+          ))}
           <Button icon={<PrinterOutlined />} onClick={() => navigate(`/print/exhibitions/review/${c.id}`)}>审核表</Button>
         </Space>
       </div>
+      {refused.length > 0 && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="not-allowed"
+          title={refused.map((a) => `不能${a.label}：${a.reason}`).join('；')} />
+      )}
       {actionError && <Alert type="error" showIcon closable onClose={() => setActionError(null)} title={actionError} style={{ marginBottom: 16 }} data-testid="action-error" />}
       {c.return_comment && st === 'returned' && <Alert type="warning" showIcon title={`退回意见：${c.return_comment}`} style={{ marginBottom: 16 }} />}
       {c.reject_reason && st === 'rejected' && <Alert type="error" showIcon title={`驳回理由：${c.reject_reason}`} style={{ marginBottom: 16 }} />}
@@ -143,8 +168,9 @@ export function ClaimDetailPage({ id }: { id: number }) {
               items={d.events.map((e) => ({
                 content: (
                   <span>
-                    {cstTime(e.created_at)} · {e.created_by} · <b>{e.to_label}</b>
-                    {e.comment ? `：${e.comment}` : ''}
+                    {cstTime(e.created_at)} · {e.actor_name ?? e.created_by} · <b>{e.step_label ?? e.to_label}</b>
+                    {e.opinion ? `　审核意见：${e.opinion}` : ''}
+                    {e.comment ? `（${e.comment}）` : ''}
                   </span>
                 ),
               }))}
@@ -154,23 +180,25 @@ export function ClaimDetailPage({ id }: { id: number }) {
       </Row>
 
       <ClaimForm open={editing} editing={d} onClose={() => setEditing(false)} onSaved={() => undefined} />
+      <StepDialog
+        step={giving}
+        busy={busy}
+        onCancel={() => setGiving(null)}
+        onOk={(text) => {
+          setOpinion(text);
+          void act(giving!.action as Action, { comment: text });
+        }}
+      />
       <CommentDialog
-        open={dialog === 'return' || dialog === 'reject' || dialog === 'late' || dialog === 'sanction'}
-        title={dialog === 'return' ? '退回企业补正' : dialog === 'reject' ? '驳回申请' : dialog === 'sanction' ? '处理期内：管理员例外批准' : '逾期申请：管理员例外受理'}
-        label={dialog === 'return' ? '退回意见（告诉企业要补正什么）' : dialog === 'reject' ? '驳回理由' : '例外说明（记入审计日志）'}
+        open={dialog === 'late' || dialog === 'sanction'}
+        title={dialog === 'sanction' ? '处理期内：管理员例外批准' : '逾期申请：管理员例外受理'}
+        label="例外说明（记入审计日志）"
         notice={dialog === 'sanction' ? actionError : null}
-        danger={dialog === 'reject'}
         busy={busy}
         onCancel={() => setDialog(null)}
-        onOk={(text) =>
-          void (dialog === 'late'
-            ? act('submit', { override_reason: text })
-            : dialog === 'sanction'
-              ? act('approve', { override_reason: text })
-              : act(dialog === 'return' ? 'return' : 'reject', { comment: text }))
-        }
+        onOk={(text) => void (dialog === 'late' ? act('submit', { override_reason: text }) : act('approve', { override_reason: text, comment: opinion }))}
       />
-      <PayDialog open={dialog === 'pay'} d={d} admin={hasRole(role, 'admin')} onClose={() => setDialog(null)} onError={setActionError} />
+      <PayDialog open={dialog === 'pay'} d={d} step={d.allowed.find((a) => a.action === 'pay') ?? null} admin={hasRole(role, 'admin')} onClose={() => setDialog(null)} onError={setActionError} />
     </div>
   );
 }
@@ -268,7 +296,7 @@ function Materials({ d }: { d: ClaimDetail }) {
   const s = useExhibitions();
   const [removing, setRemoving] = useState<AttachmentRow | null>(null);
   const { message } = App.useApp();
-  const frozen = ['approved', 'paid', 'rejected'].includes(d.claim.status);
+  const { add_material: canAdd, remove_material: canRemove } = d.can;
   return (
     <Card
       title="申报材料"
@@ -302,7 +330,7 @@ function Materials({ d }: { d: ClaimDetail }) {
                     <Tooltip title={a.sha256}>
                       <span className="mono muted" style={{ fontSize: 12 }}>SHA-256 {a.sha256.slice(0, 16)}…</span>
                     </Tooltip>
-                    {!frozen && <Button size="small" type="text" icon={<DeleteOutlined />} aria-label="删除附件" onClick={() => setRemoving(a)} />}
+                    {canRemove && <Button size="small" type="text" icon={<DeleteOutlined />} aria-label="删除附件" onClick={() => setRemoving(a)} />}
                   </Space>
                 ))}
               </Space>
@@ -312,7 +340,7 @@ function Materials({ d }: { d: ClaimDetail }) {
             title: '',
             width: 110,
             render: (_: unknown, r) =>
-              frozen ? null : (
+              !canAdd ? null : (
                 <Upload
                   accept=".pdf,image/*"
                   showUploadList={false}
@@ -357,32 +385,63 @@ function CommentDialog(props: { open: boolean; title: string; label: string; not
   );
 }
 
-function PayDialog(props: { open: boolean; d: ClaimDetail; admin: boolean; onClose(): void; onError(m: string | null): void }) {
+/** 审核意见 for a step: 同意 by default, required (empty) for 退回 and 驳回; an irreversible step shows what is confirmed. */
+function StepDialog(props: { step: AllowedAction | null; busy: boolean; onCancel(): void; onOk(opinion: string): void }) {
+  const a = props.step;
+  const [text, setText] = useState('');
+  useEffect(() => setText(a?.default_opinion ?? ''), [a]);
+  const label = a?.action === 'return' ? '退回意见（告诉企业要补正什么）' : a?.action === 'reject' ? '驳回理由' : '审核意见';
+  return (
+    <Modal
+      title={a ? `${a.label}申请` : ''}
+      open={!!a}
+      onCancel={props.onCancel}
+      okText={a?.confirm ? `确认${a.label}` : '确定'}
+      okButtonProps={{ danger: a?.action === 'reject', disabled: a?.opinion === 'required' && !text.trim(), loading: props.busy }}
+      onOk={() => props.onOk(text.trim())}
+      destroyOnHidden
+    >
+      {a?.confirm && <Alert type="warning" showIcon title={a.confirm} style={{ marginBottom: 12 }} data-testid="step-confirm" />}
+      <Typography.Text>{label}</Typography.Text>
+      <Input.TextArea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={500} autoFocus aria-label={label} />
+    </Modal>
+  );
+}
+
+function PayDialog(props: { open: boolean; d: ClaimDetail; step: AllowedAction | null; admin: boolean; onClose(): void; onError(m: string | null): void }) {
   const [form] = Form.useForm();
   const pay = useExhibitions((s) => s.pay);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Set once a payment was refused for a sanction in force: an administrator then gives the 例外说明.
   const [sanctioned, setSanctioned] = useState(false);
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const open = (props.d.claim.approved_fen ?? 0) - props.d.paid_fen;
   useEffect(() => {
     if (!props.open) return;
     setError(null);
     setSanctioned(false);
-    form.setFieldsValue({ pay_date: today(), amount_yuan: yuanText(Math.max(0, open)), voucher_no: '', note: '', override_reason: '' });
+    form.setFieldsValue({ pay_date: today(), amount_yuan: yuanText(Math.max(0, open)), voucher_no: '', note: '', override_reason: '', opinion: props.step?.default_opinion ?? '' });
   }, [props.open]);
   const ok = async () => {
-    let v: { pay_date: string; amount_yuan: string; voucher_no: string; note?: string; override_reason?: string };
+    let v: { pay_date: string; amount_yuan: string; voucher_no: string; note?: string; override_reason?: string; opinion?: string };
     try {
       v = await form.validateFields();
     } catch {
       return;
     }
+    // 拨付 cannot be undone: the user confirms the amount first.
+    const sure = await modal.confirm({
+      title: `确认拨付 ${v.amount_yuan} 元？`,
+      content: <span data-testid="pay-confirm">向「{props.d.enterprise.name}」拨付 {v.amount_yuan} 元（凭证 {v.voucher_no}）。{props.step?.confirm}</span>,
+      okText: '确认拨付',
+      cancelText: '取消',
+    });
+    if (!sure) return;
     setBusy(true);
     setError(null);
     try {
-      const r = await pay({ claim_id: props.d.claim.id, ...v, note: v.note || null, override_reason: v.override_reason?.trim() || null });
+      const r = await pay({ claim_id: props.d.claim.id, ...v, note: v.note || null, override_reason: v.override_reason?.trim() || null, opinion: v.opinion?.trim() || null });
       message.success(`已登记拨付 ${v.amount_yuan} 元${r.claim.status === 'paid' ? '，申请已全额拨付' : ''}`);
       props.onError(null);
       props.onClose();
@@ -409,6 +468,9 @@ function PayDialog(props: { open: boolean; d: ClaimDetail; admin: boolean; onClo
         </Form.Item>
         <Form.Item name="note" label="备注">
           <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="opinion" label="审核意见">
+          <Input maxLength={500} />
         </Form.Item>
         {sanctioned && props.admin && (
           <Form.Item name="override_reason" label="例外说明（管理员在处理期内例外拨付，记入审计日志）" rules={[{ required: true, whitespace: true, message: '必填：说明为何在处理期内仍予拨付' }]}>

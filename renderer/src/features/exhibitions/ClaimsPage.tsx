@@ -95,7 +95,7 @@ export function ClaimsPage() {
             ? {
                 selectedRowKeys: selected,
                 onChange: (k) => setSelected(k as number[]),
-                getCheckboxProps: (r) => ({ disabled: r.status !== 'second_review', title: r.status !== 'second_review' ? '只有通过复审的申请可以公示' : undefined }),
+                getCheckboxProps: (r) => ({ disabled: !r.publishable, title: r.publishable ? undefined : '只有通过复审的申请可以公示' }),
               }
             : undefined
         }

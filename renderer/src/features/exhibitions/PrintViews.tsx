@@ -24,14 +24,6 @@ export function ReviewSheetPrint({ id }: { id: number }) {
   if (error) return <Alert type="error" showIcon title={error} />;
   if (!r) return <Spin />;
   const a = r.explanation.annual;
-  const sign = (label: string, x: { by: string; at: string; comment: string | null } | null) => (
-    <div>
-      <b>{label}</b>
-      <div>{x ? `${x.by}　${cn(x.at)}` : ''}</div>
-      {x?.comment && <div className="small">意见：{x.comment}</div>}
-      {!x && <div className="small" style={{ marginTop: '10mm' }}>签字：　　　　　日期：</div>}
-    </div>
-  );
   return (
     <div className="print-page">
       <PrintToolbar back={`/exhibitions/claims/${id}`} pdfName={`参展补贴审核表-${r.claim.claim_no}.pdf`} />
@@ -119,15 +111,35 @@ export function ReviewSheetPrint({ id }: { id: number }) {
             </tr>
           </tbody>
         </table>
-        <div className="sign-grid">
-          {sign('初审', r.sign_offs.first_review)}
-          {sign('复审', r.sign_offs.second_review)}
-          {sign('批准', r.sign_offs.approve)}
-        </div>
-        <div className="sign">
-          {r.office.name}
-          <br />
-          打印日期：{cn(cstTime(r.printed_at).slice(0, 10))}
+        <table className="small" data-testid="review-steps">
+          <colgroup>
+            <col style={{ width: '10%' }} /><col style={{ width: '14%' }} /><col style={{ width: '34%' }} /><col style={{ width: '16%' }} /><col style={{ width: '26%' }} />
+          </colgroup>
+          <thead>
+            <tr><th>环节</th><th>办理人</th><th>审核意见</th><th>日期</th><th>备注</th></tr>
+          </thead>
+          <tbody>
+            {r.steps.length === 0 && <tr><td colSpan={5}>尚未提交</td></tr>}
+            {r.steps.map((x, i) => (
+              <tr key={i}>
+                <td>{x.label}</td>
+                <td>{x.by}</td>
+                <td className="left">{x.opinion ?? '—'}</td>
+                <td>{cn(x.at)}</td>
+                <td className="left">{x.note ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="signatures" data-testid="signatures">
+          <div>经办人：<span className="line" /></div>
+          <div>审核人：<span className="line" /></div>
+          <div>负责人：<span className="line" /></div>
+          <div>日期：<span className="line" /></div>
+          <div className="seal">
+            单位（盖章）：{r.office.name}
+            <div className="small">打印日期：{cn(cstTime(r.printed_at).slice(0, 10))}</div>
+          </div>
         </div>
       </div>
     </div>

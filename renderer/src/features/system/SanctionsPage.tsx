@@ -40,7 +40,7 @@ export function SanctionsPage() {
     };
   }, [enterpriseId, form]);
   const role = useApp((s) => s.status?.session.user?.role);
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const load = () => void call('sanction:list', {}).then(setRows).catch((e) => message.error(errorText(e)));
   useEffect(load, []);
   const today = new Date().toISOString().slice(0, 10);
@@ -79,6 +79,16 @@ export function SanctionsPage() {
         destroyOnHidden
         onOk={async () => {
           const v = (await form.validateFields()) as Record<string, unknown> & { start_date: Dayjs; end_date?: Dayjs; amount?: number };
+          // 收回资金 writes a recovery into the money ledger that cannot be undone: the amount is confirmed first.
+          if (v.kind === 'recover_funds') {
+            const sure = await modal.confirm({
+              title: `确认收回 ${(v.amount ?? 0).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 元？`,
+              content: `依「${String(v.doc_no ?? '')}」收回资金 ${(v.amount ?? 0).toLocaleString('zh-CN', { minimumFractionDigits: 2 })} 元，登记后不能撤销。`,
+              okText: '确认收回',
+              cancelText: '取消',
+            });
+            if (!sure) return;
+          }
           try {
             await call('sanction:create', {
               enterprise_id: v.enterprise_id as number,

@@ -1,6 +1,6 @@
 // Chinese names of audit actions for the 审计日志 screen; an action without one shows its code.
 const ACTION: Record<string, string> = {
-  'office.setup': '初始设置', 'office.update': '修改单位信息',
+  'office.setup': '初始设置', 'office.update': '修改单位信息', 'office.separation_of_duties': '职责分离设置',
   'user.create': '新建用户', 'user.update': '修改用户', 'user.login': '登录', 'user.logout': '退出登录',
   'user.login_failed': '登录失败', 'user.password_change': '修改密码', 'user.locked': '账户锁定', 'user.unlock': '解锁账户',
   'ledger.backup': '备份', 'ledger.restore': '从备份恢复', 'demo.seed_enterprises': '载入演示企业',

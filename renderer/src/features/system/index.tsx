@@ -1,9 +1,10 @@
-import { SafetyOutlined, SettingOutlined, TeamOutlined, AuditOutlined, DatabaseOutlined } from '@ant-design/icons';
+import { SafetyOutlined, SettingOutlined, TeamOutlined, AuditOutlined, DatabaseOutlined, BankOutlined } from '@ant-design/icons';
 import type { FeatureArea } from '../registry';
 import { UsersPage } from './UsersPage';
 import { AuditPage } from './AuditPage';
 import { BackupPage } from './BackupPage';
 import { SanctionsPage } from './SanctionsPage';
+import { OfficeSettingsPage } from './OfficeSettingsPage';
 
 export const sanctionsArea: FeatureArea = {
   order: 80,
@@ -18,12 +19,14 @@ export const systemArea: FeatureArea = {
     icon: <SettingOutlined />,
     label: '系统',
     children: [
+      { key: '/system/office', icon: <BankOutlined />, label: '单位设置', min: 'admin' },
       { key: '/system/users', icon: <TeamOutlined />, label: '用户管理', min: 'admin' },
       { key: '/system/audit', icon: <AuditOutlined />, label: '审计日志', min: 'reviewer' },
       { key: '/system/backup', icon: <DatabaseOutlined />, label: '备份与恢复' },
     ],
   },
   routes: [
+    { pattern: '/system/office', render: () => <OfficeSettingsPage />, min: 'admin' },
     { pattern: '/system/users', render: () => <UsersPage />, min: 'admin' },
     { pattern: '/system/audit', render: () => <AuditPage />, min: 'reviewer' },
     { pattern: '/system/backup', render: () => <BackupPage /> },

@@ -26,6 +26,7 @@ import { benchTraining } from './training.js';
 import { benchExhibitions } from './exhibitions.js';
 import { benchTowns } from './towns.js';
 import { benchExchange } from './exchange.js';
+import { benchMemory } from './memory.js';
 
 interface Target {
   /** 'min': the figure must be at least the value (throughput); 'max': at most (latency). */
@@ -253,6 +254,7 @@ const townSection: Section = {
 
 /** Later issues append their sections (towns, training, exhibition claims, exchange packages). */
 const exchange: Section = { name: '数据交换：省级汇总 120 个县级包', run: (report, tmp) => benchExchange(report, tmp) };
+const memory: Section = { name: '导入峰值内存（共享字符串炸弹、200,000 行）', run: (report, tmp) => benchMemory(report, tmp) };
 
 const training: Section = {
   name: '企业培训（名册导入、一人一补贴检查、批量结算）',
@@ -276,7 +278,7 @@ const exhibitions: Section = {
 };
 
 // Exchange first: its peak-RSS figure is the process's, and later sections would leave their own heaps in it.
-const SECTIONS: Section[] = [exchange, enterpriseImport, enterpriseList, townSection, training, exhibitions];
+const SECTIONS: Section[] = [exchange, enterpriseImport, enterpriseList, townSection, training, exhibitions, memory];
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

@@ -1,8 +1,7 @@
 // Issue 13: imports under bad input. Numeric cells whose digits Excel changed, hidden sheets, zip bombs.
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
-import { strFromU8, unzipSync } from 'fflate';
+import { bombWorkbook } from '../fixtures/xlsx-bomb.js';
 import { testLedger, CLERK } from '../helpers.js';
 import { AppError } from '../../db/result.js';
 import { readSheet, type RowError } from '../../db/excel/read.js';
@@ -218,84 +217,12 @@ describe('the sheet a person sees', () => {
 
 // ------------------------------------------------------------------ compression bombs
 
-interface ZipPart {
-  name: string;
-  /** Raw deflate data, or the part's bytes stored. */
-  data: Uint8Array;
-  deflated: boolean;
-  /** Inflated size as the directory states it. */
-  size: number;
-}
-
-/** A zip written by hand, so a part's stated size can be anything (CRCs are left 0: the reader does not check them). */
-function zip(parts: ZipPart[]): Buffer {
-  const local: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const p of parts) {
-    const name = Buffer.from(p.name, 'utf8');
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4);
-    h.writeUInt16LE(0x800, 6);
-    h.writeUInt16LE(p.deflated ? 8 : 0, 8);
-    h.writeUInt32LE(p.data.length, 18);
-    h.writeUInt32LE(p.size, 22);
-    h.writeUInt16LE(name.length, 26);
-    local.push(h, name, Buffer.from(p.data));
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(0x800, 8);
-    c.writeUInt16LE(p.deflated ? 8 : 0, 10);
-    c.writeUInt32LE(p.data.length, 20);
-    c.writeUInt32LE(p.size, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    central.push(c, name);
-    offset += 30 + name.length + p.data.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...local, cd, end]);
-}
-
-/**
- * Raw deflate data inflating to head + filler × times + tail without ever building it: each piece is compressed
- * on its own and ends with a full flush (no reference reaches back into another piece), so the same compressed
- * filler can be repeated; an empty final block closes the stream.
- */
-function bombDeflate(head: string, filler: string, times: number, tail: string): { data: Buffer; size: number } {
-  const piece = (s: string) => deflateRawSync(Buffer.from(s, 'utf8'), { finishFlush: zlibConstants.Z_FULL_FLUSH, level: 9 });
-  const f = piece(filler);
-  const data = Buffer.concat([piece(head), ...Array.from({ length: times }, () => f), piece(tail), Buffer.from([0x03, 0x00])]);
-  return { data, size: Buffer.byteLength(head) + Buffer.byteLength(filler) * times + Buffer.byteLength(tail) };
-}
-
 /**
  * A real enterprise workbook (exceljs) with one part swapped for a bomb of about `mb` MB. `honest`: the directory
  * states the part's real inflated size (what zip tools write); otherwise it states the original part's size.
  */
 async function bombBook(part: 'sharedStrings' | 'sheet', mb: number, honest: boolean): Promise<Buffer> {
-  const src = unzipSync(new Uint8Array(await book([{ name: '企业名录', rows: [ENTERPRISE_HEAD, enterpriseRow(1), enterpriseRow(2)] }])));
-  const target = part === 'sharedStrings' ? 'xl/sharedStrings.xml' : 'xl/worksheets/sheet1.xml';
-  const parts: ZipPart[] = Object.entries(src).map(([name, bytes]) => {
-    if (name !== target) return { name, data: deflateRawSync(bytes), deflated: true, size: bytes.length };
-    const xml = strFromU8(bytes);
-    // Padding where the reader keeps going: empty shared strings, or empty rows inside <sheetData>.
-    const at = part === 'sharedStrings' ? xml.indexOf('>', xml.indexOf('<sst')) + 1 : xml.indexOf('>', xml.indexOf('<sheetData')) + 1;
-    const unit = part === 'sharedStrings' ? '<si><t>泽州县铸造有限公司</t></si>' : '<row/>';
-    const filler = unit.repeat(Math.ceil(1048576 / Buffer.byteLength(unit)));
-    const b = bombDeflate(xml.slice(0, at), filler, mb, xml.slice(at));
-    return { name, data: b.data, deflated: true, size: honest ? b.size : bytes.length };
-  });
-  return zip(parts);
+  return bombWorkbook(await book([{ name: '企业名录', rows: [ENTERPRISE_HEAD, enterpriseRow(1), enterpriseRow(2)] }]), part, mb, honest);
 }
 
 describe('compression bombs', () => {

@@ -35,7 +35,8 @@ export const MAX_BACKUP_ATTACHMENT_BYTES = 256 * 1024 * 1024;
 const MAX_ATTACHMENTS = 100_000;
 /** The zip writer has no zip64: the archive must stay under 4 GB (deflate can grow incompressible scans a little). */
 const MAX_ARCHIVE_INPUT_BYTES = 0xf0000000;
-const LIMITS: ReadLimits = { maxEntryBytes: 2 * 1024 ** 3 - 1, maxEntries: MAX_ATTACHMENTS + 2, what: '备份文件' };
+/** Entries are streamed to disk, never held whole: the database may be as large as the archive allows. */
+const LIMITS: ReadLimits = { maxEntryBytes: MAX_ARCHIVE_INPUT_BYTES, maxEntries: MAX_ATTACHMENTS + 2, what: '备份文件' };
 
 const hex64 = z.string().regex(SHA_RE);
 export const backupManifestSchema = z.object({
@@ -154,6 +155,7 @@ export async function backupTo(db: Db, file: string, dataDir: string | null, clo
         continue;
       }
       const size = statSync(path).size;
+      await tick();
       if (size > MAX_BACKUP_ATTACHMENT_BYTES || hashFile(path) !== sha) {
         if (facts.named.has(sha)) missing.push(sha);
         warnings.push(size > MAX_BACKUP_ATTACHMENT_BYTES

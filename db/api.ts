@@ -7,14 +7,18 @@ import * as enterpriseExcel from './enterprises/excel.js';
 import * as users from './auth/users.js';
 import * as office from './office/service.js';
 import * as codes from './codes/service.js';
-import { verifyAudit } from './audit/audit.js';
+import { auditHead, verifyAudit, type AuditVerification } from './audit/audit.js';
+import { anchorFromFile, verifyInput, VERIFY_LABELS } from './exchange/anchor.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as sanctions from './sanctions/service.js';
 import { parseInput } from './validate.js';
 import { writeWorkbook } from './excel/write.js';
 import { trainingOperations } from './training/api.js';
 import { townOperations } from './towns/api.js';
 import { exhibitionOperations } from './exhibitions/api.js';
-import { exchangeOperations } from './exchange/api.js';
+import { exchangeOperations, safeName } from './exchange/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -103,7 +107,28 @@ export const operations = {
     },
   }),
 
-  'audit:verify': op({ access: 'reviewer', run: (ctx) => verifyAudit(ctx.db) }),
+  /** The chain walked; with an anchor (typed, or from a backup or own package), the entry at its position must keep its hash. */
+  'audit:verify': op({
+    access: 'reviewer',
+    run: (ctx, i?: z.input<typeof verifyInput>): AuditVerification & { source?: string } => {
+      const p = parseInput(verifyInput, i ?? {}, VERIFY_LABELS);
+      if (p.anchorFile) {
+        const dir = mkdtempSync(join(tmpdir(), 'ledger-anchor-'));
+        try {
+          const file = join(dir, safeName(p.anchorFile.fileName));
+          writeFileSync(file, Buffer.from(p.anchorFile.dataBase64, 'base64'));
+          const a = anchorFromFile(ctx.db, file);
+          return { ...verifyAudit(ctx.db, a.anchor), source: a.source };
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      if (p.count !== undefined && p.hash !== undefined) return { ...verifyAudit(ctx.db, { count: p.count, hash: p.hash }), source: '手工输入的锚点' };
+      return verifyAudit(ctx.db);
+    },
+  }),
+  /** The chain's head now, to write down or compare later. */
+  'audit:head': op({ access: 'reviewer', run: (ctx) => auditHead(ctx.db) }),
   'audit:recent': op({
     access: 'reviewer',
     run: (ctx, i: { limit?: number; beforeSeq?: number }) => {

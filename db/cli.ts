@@ -13,9 +13,9 @@ import { openLedger } from './connection.js';
 import { defaultDataDir, LedgerHost, LEDGER_FILE } from './host.js';
 import { LEVEL_LABEL, SETUP_LABELS, setupInput, initializeOffice, ensureCodeLists } from './office/service.js';
 import { passwordProblem } from './auth/passwords.js';
-import { verifyAudit } from './audit/audit.js';
-import { audit } from './audit/audit.js';
-import { checkBackupFile, listBackups } from './backup/backup.js';
+import { audit, auditHead, verifyAudit } from './audit/audit.js';
+import { anchorFromFile, verifyInput, VERIFY_LABELS } from './exchange/anchor.js';
+import { BACKUP_EXT, checkBackupFile, listBackups } from './backup/backup.js';
 import { assertXlsx, type RowError } from './excel/read.js';
 import { enterpriseTemplate, exportEnterprises, type ImportSummary } from './enterprises/excel.js';
 import { listQuery } from './enterprises/schema.js';
@@ -466,50 +466,77 @@ const COMMANDS: Record<string, Command> = {
   },
 
   'verify-audit': {
-    usage: 'verify-audit',
-    summary: '校验审计日志的哈希链（发现被改动、删除或截断的记录）',
-    async run({ dataDir }) {
+    usage: 'verify-audit [--anchor 备份.cxbak|本单位发出的包.cxpkg | --count N --hash H]',
+    summary: '校验审计日志的哈希链（发现被改动、删除或截断的记录）；给出锚点时，还核对第 N 条是否仍是当时的哈希（发现整链重算的改写）',
+    values: ['anchor', 'count', 'hash'],
+    async run({ dataDir, args }) {
+      const anchorPath = args.values.get('anchor');
+      const count = args.values.get('count');
+      const hash = args.values.get('hash');
+      if (anchorPath !== undefined && (count !== undefined || hash !== undefined)) throw usage('--anchor 与 --count/--hash 只能选一种');
+      if ((count === undefined) !== (hash === undefined)) throw usage('锚点需要同时给出 --count 和 --hash');
+      const anchorFile = anchorPath !== undefined ? inputFile(anchorPath).file : null;
+      const typed = count !== undefined ? parseInput(verifyInput, { count: positiveInt(count, '--count'), hash }, VERIFY_LABELS) : null;
       return withHost(dataDir, {}, (host) => {
-        const v = verifyAudit(host.database);
+        const a = anchorFile ? anchorFromFile(host.database, anchorFile) : typed ? { anchor: { count: typed.count!, hash: typed.hash! }, source: '手工输入的锚点' } : null;
+        const v = verifyAudit(host.database, a?.anchor);
+        const against = a ? `（对照${a.source}：第 ${a.anchor.count} 条，哈希 ${a.anchor.hash}）` : '';
         if (!v.ok) {
-          throw new AppError('AUDIT_BROKEN', `审计日志校验未通过：${v.firstProblem!.message}`, { seq: v.firstProblem!.seq, count: v.count });
+          throw new AppError('AUDIT_BROKEN', `审计日志校验未通过：${v.firstProblem!.message}${against}`, { seq: v.firstProblem!.seq, count: v.count, anchor: a?.anchor ?? null });
         }
-        return { data: { count: v.count }, lines: [`审计日志完整：共 ${v.count} 条记录，哈希链校验通过`] };
+        const head = auditHead(host.database);
+        return {
+          data: { count: v.count, head, anchor: a?.anchor ?? null, anchorSource: a?.source ?? null },
+          lines: [
+            `审计日志完整：共 ${v.count} 条记录，哈希链校验通过${a ? `；与锚点一致${against}` : ''}`,
+            ...(head ? [`当前链头：第 ${head.count} 条，哈希 ${head.hash}`] : []),
+          ],
+        };
       });
     },
   },
 
   backup: {
-    usage: 'backup FILE',
-    summary: '用 SQLite 在线备份把台账备份到指定文件（校验后才保存）',
+    usage: `backup FILE${BACKUP_EXT}`,
+    summary: '备份台账：SQLite 在线备份与全部申请材料附件打包为一个 .cxbak 文件（校验后才保存，并记录审计链头）',
     positional: ['备份文件'],
     async run({ dataDir, args, actor }) {
-      const file = resolve(args.positional[0]!);
+      const file = outputFile(args.positional[0]!, BACKUP_EXT, '备份');
       if (existsSync(file)) throw new AppError('FILE_EXISTS', `文件已存在，不会覆盖：${file}`);
-      if (!existsSync(dirname(file))) throw new AppError('FILE_NOT_FOUND', `目录不存在：${dirname(file)}`);
       return withHost(dataDir, {}, async (host) => {
         const b = await host.backupNow(file);
-        audit(ctxOf(host, actor), 'ledger.backup', 'ledger', null, { file: b.file });
-        return { data: { backup: b }, lines: [`已备份到 ${b.file}（${(b.size / 1024).toFixed(0)} KB，完整性检查通过）`] };
+        audit(ctxOf(host, actor), 'ledger.backup', 'ledger', null, { file: b.file, attachments: b.attachments });
+        return {
+          data: { backup: b },
+          lines: [
+            `已备份到 ${b.file}（${(b.size / 1024).toFixed(0)} KB，含附件 ${b.attachments ?? 0} 份，完整性检查通过）`,
+            ...(b.warnings ?? []).map((w) => `注意：${w}`),
+          ],
+        };
       });
     },
   },
 
   restore: {
     usage: 'restore FILE',
-    summary: '从备份恢复台账（先做完整性检查；当前文件另存到 backups/ 目录）',
+    summary: '从备份恢复台账与附件（.cxbak；旧格式 .sqlite 只含数据库）：先逐项校验，当前文件另存到 backups/ 目录',
     positional: ['备份文件'],
     async run({ dataDir, args, actor }) {
       const { file } = inputFile(args.positional[0]!);
+      // Checked before the folder is touched (the host checks again while it holds the lock).
       const check = checkBackupFile(file);
-      if (!check.ok) throw new AppError('BACKUP_INVALID', `不能用此备份恢复：${check.message}`, { file });
+      if (!check.ok) throw new AppError('BACKUP_INVALID', `不能用此备份恢复（${basename(file)}）：${check.message}。当前台账未做任何改动。`, { file, ...(check.details as object | undefined) });
       return withHost(dataDir, { create: true, lock: true, allowBroken: true }, async (host) => {
         const r = await host.restore(file, actor);
         const s = host.status(null);
         if (s.state !== 'ready') throw new AppError(s.error?.code ?? 'DB_UNAVAILABLE', `恢复后台账仍无法打开：${s.error?.message ?? ''}`);
         return {
-          data: { restoredFrom: file, keptAs: r.keptAs, office: s.office },
-          lines: [`已从 ${file} 恢复台账${s.office ? `（${s.office.name}）` : ''}`, ...(r.keptAs ? [`恢复前的台账文件已另存为：${r.keptAs}`] : [])],
+          data: { restoredFrom: file, keptAs: r.keptAs, office: s.office, format: r.format, attachments: r.attachments, attachmentsRestored: r.attachmentsRestored, note: r.note },
+          lines: [
+            `已从 ${file} 恢复台账${s.office ? `（${s.office.name}）` : ''}`,
+            r.note,
+            ...(r.keptAs ? [`恢复前的台账文件已另存为：${r.keptAs}`] : []),
+          ],
         };
       });
     },

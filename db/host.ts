@@ -16,7 +16,7 @@ import { SessionStore } from './auth/sessions.js';
 import { authenticate, checkPassword } from './auth/users.js';
 import { ensureCodeLists, getOffice, initializeOffice, type Office } from './office/service.js';
 import { audit } from './audit/audit.js';
-import { backupTo, dailyBackup, latestGoodBackup, listBackups, restoreFile, type BackupInfo } from './backup/backup.js';
+import { BACKUP_EXT, backupTo, dailyBackup, latestGoodBackup, listBackups, restoreFile, type BackupInfo, type RestoreResult } from './backup/backup.js';
 import { LATEST_VERSION } from './migrations/index.js';
 import { seedDemoLedger } from './demo/seed.js';
 import { keepImportWorkerWarm, stopImportWorker } from './enterprises/import-source.js';
@@ -308,21 +308,23 @@ export class LedgerHost {
 
   async backupNow(file?: string): Promise<BackupInfo> {
     const stamp = this.clock.now().toISOString().replace(/[:.]/g, '-');
-    return backupTo(this.database, file ?? join(this.dataDir, 'backups', `manual-${stamp}.sqlite`));
+    return backupTo(this.database, file ?? join(this.dataDir, 'backups', `manual-${stamp}${BACKUP_EXT}`), this.dataDir, this.clock);
   }
 
   /** Checks the backup, keeps the current file beside it, swaps, reopens. Works from the error state too. */
-  async restore(backupFile: string, actor: Actor): Promise<{ keptAs: string | null }> {
+  async restore(backupFile: string, actor: Actor): Promise<RestoreResult> {
     this.db?.close();
     this.db = null;
-    let kept: { keptAs: string | null };
+    let kept: RestoreResult;
     try {
       kept = restoreFile(this.file, backupFile, this.clock);
     } finally {
       await this.reopenAfterRestore();
     }
     if (this.db) {
-      audit({ db: this.db, clock: this.clock, actor }, 'ledger.restore', 'ledger', null, { from: backupFile, kept_as: kept.keptAs });
+      audit({ db: this.db, clock: this.clock, actor }, 'ledger.restore', 'ledger', null, {
+        from: backupFile, kept_as: kept.keptAs, format: kept.format, attachments: kept.attachments, attachments_restored: kept.attachmentsRestored,
+      });
     }
     return kept;
   }
@@ -412,7 +414,7 @@ export const hostOperations = {
     return b;
   },
   'backup:restore': async (host: LedgerHost, input: unknown, token: string | null) => {
-    const { name } = parseInput(z.object({ name: z.string().regex(/^[\w.\-]+\.sqlite$/, '备份文件名不正确') }), input);
+    const { name } = parseInput(z.object({ name: z.string().regex(/^[\w\-][\w.\-]*\.(cxbak|sqlite)$/, '备份文件名不正确') }), input);
     let actor: Actor = { ...SYSTEM_ACTOR, username: 'recovery', displayName: '故障恢复' };
     if (host.status(token).state === 'ready') {
       actor = activeActor(host, token);

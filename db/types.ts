@@ -1,7 +1,7 @@
 // The types the renderer may see, in one place: it imports types from here (and db/api.ts) only, never from an
 // area's modules (tests/unit/layers.test.ts holds the line). A type the UI needs is re-exported here first.
 
-export type { AuditEntry, AuditVerification } from './audit/audit.js';
+export type { AuditAnchor, AuditEntry, AuditVerification } from './audit/audit.js';
 export type { UserRow } from './auth/users.js';
 export type { BackupInfo } from './backup/backup.js';
 export type { RegionRow } from './codes/regions.js';

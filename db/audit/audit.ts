@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import type { Ctx } from '../context.js';
 import { isoTimestamp } from '../clock.js';
 
@@ -54,18 +55,60 @@ export function audit(
   );
 }
 
+/**
+ * The chain's head at one moment: how many entries it had and the last one's hash. Kept outside the ledger (in a
+ * backup, in a package another office holds, on paper), it pins every entry up to `count`: whoever re-hashes the
+ * chain from an edited entry on changes the hash at `count` too.
+ */
+export const auditAnchorSchema = z.object({
+  count: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, '应为 64 位十六进制 SHA-256'),
+});
+export type AuditAnchor = z.infer<typeof auditAnchorSchema>;
+
+/** The head now: null while the log is empty. */
+export function auditHead(db: Database): AuditAnchor | null {
+  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return last ? { count: last.seq, hash: last.hash } : null;
+}
+
 export interface AuditVerification {
   ok: boolean;
   count: number;
   /** First broken entry (seq) and why, in Chinese. */
   firstProblem?: { seq: number; message: string };
+  /** The anchor compared against, when one was given (verification passed it only if ok). */
+  anchor?: AuditAnchor;
 }
 
 /**
  * Walk the chain. An edited entry breaks its own hash; a deleted one leaves a gap in seq or a prev_hash that
- * no longer matches; a truncated tail no longer matches the head kept in meta.
+ * no longer matches; a truncated tail no longer matches the head kept in meta. With an anchor, the entry at
+ * its position must still carry its hash: a chain re-hashed from an edited entry on passes every other check.
  */
-export function verifyAudit(db: Database): AuditVerification {
+export function verifyAudit(db: Database, anchor?: AuditAnchor): AuditVerification {
+  const v = verifyChain(db);
+  if (!anchor || !v.ok) return anchor ? { ...v, anchor } : v;
+  if (v.count < anchor.count) {
+    return {
+      ok: false, count: v.count, anchor,
+      firstProblem: { seq: v.count + 1, message: `审计日志现有 ${v.count} 条，少于锚点登记的 ${anchor.count} 条：锚点之后有记录被删除` },
+    };
+  }
+  const at = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck().get(anchor.count) as string;
+  if (at !== anchor.hash) {
+    return {
+      ok: false, count: v.count, anchor,
+      firstProblem: {
+        seq: anchor.count,
+        message: `第 ${anchor.count} 条记录的哈希与锚点不符（锚点 ${anchor.hash.slice(0, 12)}…，现为 ${at.slice(0, 12)}…）：第 1～${anchor.count} 条中有记录在锚点之后被改写并重新计算了哈希`,
+      },
+    };
+  }
+  return { ...v, anchor };
+}
+
+function verifyChain(db: Database): AuditVerification {
   let prev = GENESIS;
   let expectedSeq = 1;
   let count = 0;

@@ -31,7 +31,7 @@ async function withTempAsync<T>(fn: (dir: string) => Promise<T>): Promise<T> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const safeName = (n: string) => basename(n).replace(/[^\w.\-\u4e00-\u9fa5]/g, '_') || 'package.cxpkg';
+export const safeName = (n: string) => basename(n).replace(/[^\w.\-\u4e00-\u9fa5]/g, '_') || 'package.cxpkg';
 function toTemp(dir: string, raw: unknown): string {
   const f = parseInput(fileInput, raw);
   const file = join(dir, safeName(f.fileName));

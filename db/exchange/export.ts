@@ -9,7 +9,7 @@ import { hasRole, requireRole, type Role } from '../context.js';
 import { isoDate, isoTimestamp } from '../clock.js';
 import { levelOfCode } from './ownership.js';
 import { uuidv7 } from '../ids.js';
-import { audit } from '../audit/audit.js';
+import { audit, auditHead } from '../audit/audit.js';
 import { AppError } from '../result.js';
 import { parseInput } from '../validate.js';
 import { LATEST_VERSION } from '../migrations/index.js';
@@ -176,6 +176,8 @@ function ruleOrigins(db: Database, kind: Kind, me: OfficeRef): string[] {
   ).sort();
 }
 
+const withAnchor = (head: ReturnType<typeof auditHead>) => (head ? { audit_anchor: head } : {});
+
 function attachmentBytes(ctx: Ctx, sha: string): Buffer | null {
   if (ctx.dataDir) {
     const f = join(ctx.dataDir, 'attachments', sha);
@@ -326,6 +328,8 @@ export function exportPackage(ctx: Ctx, raw: ExportInput, target: string | { dir
         tables,
         ...(kind === 'checkout' ? { scope: Object.fromEntries(Object.entries({ town_gid: i.town_gid, enterprise_gid: i.enterprise_gid }).filter(([, v]) => v)) as Record<string, string> } : {}),
         refers_to: refersTo,
+        // The chain's head as this package leaves: whoever holds the package can later show a rewrite of the log.
+        ...withAnchor(auditHead(ctx.db)),
       }, key);
       const manifestSha = w.manifestSha256;
       if (typeof target !== 'string') {

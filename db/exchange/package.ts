@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../result.js';
 import { ZipReader, ZipWriter, DEFAULT_LIMITS, type ReadLimits } from './zip.js';
 import { fingerprintOf, parsePublicKey, signBytes, verifyBytes, type OfficeKey } from './keys.js';
+import { auditAnchorSchema } from '../audit/audit.js';
 
 export const FORMAT = 'county-ledger-exchange';
 /** Released format versions; every one keeps a fixture in tests/fixtures/exchange/. */
@@ -50,6 +51,8 @@ export const manifestSchema = z.object({
   parts: z.array(partSchema).max(100_000),
   scope: z.record(z.string(), z.string()).optional(),
   refers_to: z.string().nullable().optional(),
+  /** The sender's audit chain head when the package was made (optional: format 1 readers ignore it). */
+  audit_anchor: auditAnchorSchema.optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

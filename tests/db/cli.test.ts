@@ -1,6 +1,7 @@
 // The command line as IT staff run it: a child process on a temporary data folder.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -151,11 +152,15 @@ describe('ledger command line', { timeout: 90_000 }, () => {
   it('backs up and restores; restore is refused while the app holds the folder', () => {
     const d = dir('backup');
     cli(d, 'seed-demo');
-    const file = join(tmp.dir, 'b1.sqlite');
+    const named = cli(d, 'backup', join(tmp.dir, 'b1.sqlite'));
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('备份的文件名应以 .cxbak 结尾：b1.sqlite');
+    const file = join(tmp.dir, 'b1.cxbak');
     const b = cli(d, 'backup', file, '--json');
     expect(b.code).toBe(0);
     expect(existsSync(file)).toBe(true);
-    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(readFileSync(file).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(b.json.backup).toMatchObject({ format: 'archive', attachments: 2 }); // the demo claims' PDF and PNG
     expect(cli(d, 'backup', file).stderr).toContain('文件已存在，不会覆盖');
 
     cli(d, 'seed-demo', '--count', '20');
@@ -172,6 +177,7 @@ describe('ledger command line', { timeout: 90_000 }, () => {
     const r = cli(d, 'restore', file, '--json');
     expect(r.code).toBe(0);
     expect(r.json.keptAs).toEqual(expect.stringContaining('before-restore-'));
+    expect(r.json).toMatchObject({ format: 'archive', attachments: 2, note: expect.stringContaining('备份含附件 2 份') });
     expect(count(d)).toBe(300);
     expect(cli(d, 'verify-audit').code).toBe(0);
     const db = new Database(join(d, 'ledger.sqlite'), { readonly: true });
@@ -183,7 +189,42 @@ describe('ledger command line', { timeout: 90_000 }, () => {
     writeFileSync(notBackup, 'hello');
     const nb = cli(d, 'restore', notBackup);
     expect(nb.code).toBe(2);
-    expect(nb.stderr).toContain('不能用此备份恢复');
+    expect(nb.stderr).toContain('不能用此备份恢复（not-a-backup.sqlite）：不是县域产业台账的备份文件');
+  });
+
+  it('verify-audit against an anchor: from a backup file, or typed as --count and --hash', () => {
+    const d = dir('anchor');
+    expect(cli(d, ...INIT).code).toBe(0);
+    const file = join(tmp.dir, 'anchor.cxbak');
+    expect(cli(d, 'backup', file).code).toBe(0);
+    const plain = cli(d, 'verify-audit', '--json');
+    expect(plain.code).toBe(0);
+    const head = plain.json.head as { count: number; hash: string };
+    const fromFile = cli(d, 'verify-audit', '--anchor', file, '--json');
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.json).toMatchObject({ anchor: { count: 2 }, anchorSource: expect.stringMatching(/^备份 anchor\.cxbak（\d{4}-\d{2}-\d{2}）$/) });
+    // Rewrite entry 1 and re-hash everything after it: the plain walk cannot tell, the anchor can.
+    const db = new Database(join(d, 'ledger.sqlite'));
+    db.exec('DROP TRIGGER audit_log_no_update');
+    const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<Record<string, string | number | null>>;
+    let prev = '0'.repeat(64);
+    for (const e of rows) {
+      const detail = e.seq === 1 ? '{"name":"伪造"}' : (e.detail as string);
+      const text = [prev, e.seq, e.at, e.actor, e.action, e.entity, e.entity_id ?? '', detail].join('\u001f');
+      const hash = createHash('sha256').update(text, 'utf8').digest('hex');
+      db.prepare('UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(detail, prev, hash, e.seq);
+      prev = hash;
+    }
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'audit_head'`).run(`${rows.length}:${prev}`);
+    db.close();
+    expect(cli(d, 'verify-audit').code).toBe(0);
+    const anchored = cli(d, 'verify-audit', '--anchor', file);
+    expect(anchored.code).toBe(1);
+    expect(anchored.stderr).toContain('审计日志校验未通过：第 2 条记录的哈希与锚点不符');
+    const typed = cli(d, 'verify-audit', '--count', String(head.count), '--hash', head.hash, '--json');
+    expect(typed.code).toBe(1);
+    expect(typed.json.error).toMatchObject({ code: 'AUDIT_BROKEN', details: { seq: head.count } });
+    expect(cli(d, 'verify-audit', '--count', '2').stderr).toContain('锚点需要同时给出 --count 和 --hash');
   });
 
   it('writes a template without creating a ledger', () => {

@@ -1,36 +1,46 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Table, App } from 'antd';
-import { SafetyCertificateOutlined } from '@ant-design/icons';
-import type { AuditEntry, AuditVerification } from '../../../../db/types';
-import { call } from '../../api/client';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Space, Table, Typography, Upload, App } from 'antd';
+import { SafetyCertificateOutlined, UploadOutlined } from '@ant-design/icons';
+import type { AuditAnchor, AuditEntry, AuditVerification } from '../../../../db/types';
+import { call, fileToBase64 } from '../../api/client';
 import { errorText } from '../../components/errors';
 import { actionLabel, detailText, entityLabel } from './auditLabels';
 
+type Verification = AuditVerification & { source?: string };
+
+function verificationTitle(r: Verification): string {
+  if (!r.ok) return `日志链被破坏：${r.firstProblem?.message}`;
+  if (r.anchor) return `日志链完整，且与锚点一致：第 ${r.anchor.count} 条仍是锚点记录的哈希（共 ${r.count} 条）`;
+  return `日志链完整：共 ${r.count} 条，未发现改动或删除`;
+}
+
 export function AuditPage() {
   const [rows, setRows] = useState<AuditEntry[]>([]);
-  const [result, setResult] = useState<AuditVerification | null>(null);
+  const [head, setHead] = useState<AuditAnchor | null>(null);
+  const [result, setResult] = useState<Verification | null>(null);
   const [busy, setBusy] = useState(false);
+  const [anchor, setAnchor] = useState<{ count: number | null; hash: string }>({ count: null, hash: '' });
   const { message } = App.useApp();
   useEffect(() => {
     void call('audit:recent', { limit: 200 }).then(setRows).catch((e) => message.error(errorText(e)));
+    void call('audit:head').then(setHead).catch((e) => message.error(errorText(e)));
   }, [message]);
+  const verify = async (input: Parameters<typeof call<'audit:verify'>>[1]) => {
+    setBusy(true);
+    try {
+      setResult(await call('audit:verify', input));
+    } catch (e) {
+      setResult(null);
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <div>
       <div className="page-header">
         <h2>审计日志</h2>
-        <Button
-          type="primary"
-          icon={<SafetyCertificateOutlined />}
-          loading={busy}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              setResult(await call('audit:verify'));
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
+        <Button type="primary" icon={<SafetyCertificateOutlined />} loading={busy} onClick={() => void verify({})}>
           校验日志链
         </Button>
       </div>
@@ -39,10 +49,67 @@ export function AuditPage() {
           style={{ marginBottom: 16 }}
           showIcon
           type={result.ok ? 'success' : 'error'}
-          title={result.ok ? `日志链完整：共 ${result.count} 条，未发现改动或删除` : `日志链被破坏：${result.firstProblem?.message}`}
+          title={verificationTitle(result)}
+          description={result.source ? `对照：${result.source}（第 ${result.anchor?.count} 条，哈希 ${result.anchor?.hash}）` : undefined}
           data-testid="audit-verify"
         />
       )}
+      <Card size="small" title="链头与锚点" style={{ marginBottom: 16 }} data-testid="audit-anchor">
+        <Descriptions size="small" column={1} style={{ marginBottom: 12 }}>
+          <Descriptions.Item label="当前链头">
+            {head ? (
+              <span data-testid="audit-head">
+                第 {head.count} 条 · <Typography.Text className="mono" copyable>{head.hash}</Typography.Text>
+              </span>
+            ) : (
+              '日志为空'
+            )}
+          </Descriptions.Item>
+        </Descriptions>
+        <Typography.Paragraph type="secondary">
+          每份备份和每个发出的交换包都记下当时的链头（条数与最后一条的哈希）。若有人改动了一条记录并重新计算其后全部哈希，
+          普通校验发现不了；与较早的锚点比对，锚点所在那一条的哈希就不再相同。可以选择本台账的备份（.cxbak 或旧的 .sqlite）、
+          本单位发出的交换包（.cxpkg），或手工输入抄录的条数与哈希。
+        </Typography.Paragraph>
+        <Space wrap align="start">
+          <Upload
+            accept=".cxbak,.cxpkg,.sqlite"
+            showUploadList={false}
+            beforeUpload={(f) => {
+              void (async () => {
+                try {
+                  await verify({ anchorFile: { fileName: f.name, dataBase64: await fileToBase64(f) } });
+                } catch (e) {
+                  message.error(errorText(e));
+                }
+              })();
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />} loading={busy}>
+              选择备份或交换包比对
+            </Button>
+          </Upload>
+          <Form layout="inline" onFinish={() => void verify({ count: anchor.count ?? undefined, hash: anchor.hash })}>
+            <Form.Item label="锚点条数">
+              <InputNumber aria-label="锚点条数" min={1} precision={0} value={anchor.count} onChange={(v) => setAnchor({ ...anchor, count: v })} />
+            </Form.Item>
+            <Form.Item label="锚点哈希">
+              <Input
+                aria-label="锚点哈希"
+                className="mono"
+                style={{ width: 460 }}
+                placeholder="64 位十六进制"
+                value={anchor.hash}
+                onChange={(e) => setAnchor({ ...anchor, hash: e.target.value })}
+              />
+            </Form.Item>
+            <Button htmlType="submit" disabled={!anchor.count || !anchor.hash.trim()} loading={busy}>
+              与锚点比对
+            </Button>
+          </Form>
+        </Space>
+      </Card>
       <Table<AuditEntry>
         rowKey="seq"
         size="small"

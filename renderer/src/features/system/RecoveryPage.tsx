@@ -16,7 +16,7 @@ export function RecoveryPage({ status }: { status: AppStatus }) {
   const restore = async (name: string) => {
     try {
       const r = await call('backup:restore', { name });
-      message.success(`已从备份恢复${r.keptAs ? `；原文件已另存为 ${r.keptAs}` : ''}`, 8);
+      message.success(`已从备份恢复。${r.note}${r.keptAs ? `；原文件已另存为 ${r.keptAs}` : ''}`, 10);
       await refresh();
     } catch (e) {
       message.error(errorText(e));
@@ -55,7 +55,8 @@ export function RecoveryPage({ status }: { status: AppStatus }) {
                   </Popconfirm>,
                 ]}
               >
-                {b.name} · {(b.size / 1024).toFixed(0)} KB · {new Date(b.mtime).toLocaleString('zh-CN')}
+                {b.name} · {b.format === 'archive' ? `含附件 ${b.attachments ?? '?'} 份` : '旧格式（仅数据库）'} · {(b.size / 1024).toFixed(0)} KB ·{' '}
+                {new Date(b.mtime).toLocaleString('zh-CN')}
               </List.Item>
             )}
           />

@@ -290,7 +290,7 @@ export function checkFormula(src: string, scope: Scope, indicators: readonly Ind
     const d = byCode.get(n.name);
     if (!d) {
       if (FUNCTIONS.has(n.name.toLowerCase())) fail(n.pos, `「${n.name}」是函数，应写成 ${n.name}(…)`);
-      fail(n.pos, `未知指标「${n.name}」（本表的指标代码：${indicators.map((x) => x.code).join('、') || '无'}）`);
+      fail(n.pos, `未知指标「${n.name}」（本表的指标代码：${[...byCode.keys()].join('、') || '无'}）`);
     }
     return d!;
   };

@@ -11,6 +11,7 @@ import * as excel from '../../db/monitor/excel.js';
 import { readSheet } from '../../db/excel/read.js';
 import { writeWorkbook } from '../../db/excel/write.js';
 import { ADMIN, CLERK, REVIEWER, testLedger } from '../helpers.js';
+import { operations } from '../../db/api.js';
 
 function err(f: () => unknown): AppError {
   try {
@@ -329,5 +330,16 @@ describe('运行监测: Excel', () => {
       [1200.5, 1200.5, -3, 300],
       [null, null, null, null],
     ]);
+  });
+});
+
+describe('运行监测: the contract', () => {
+  it('registers the operations with their roles and serves the shipped form through them', async () => {
+    const s = setup();
+    expect(operations['monitor:defineForm'].access).toBe('admin');
+    expect(operations['monitor:save'].access).toBe('clerk');
+    expect(operations['monitor:import'].job).toBe(true);
+    const list = await operations['monitor:forms'].run({ ...s.ctx(CLERK), progress: () => {} }, undefined as never);
+    expect(list.map((f) => [f.code, f.version, f.origin_name, f.indicators.length, f.formulas.length])).toEqual([['GYJJYX', 1, '系统示例', 9, 8]]);
   });
 });

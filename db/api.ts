@@ -19,6 +19,7 @@ import { trainingOperations } from './training/api.js';
 import { townOperations } from './towns/api.js';
 import { exhibitionOperations } from './exhibitions/api.js';
 import { exchangeOperations, safeName } from './exchange/api.js';
+import { monitorOperations } from './monitor/api.js';
 
 export type { OpContext, OpDef, FileOutput, ProgressFn, Access } from './op.js';
 
@@ -143,6 +144,7 @@ export const operations = {
   ...townOperations,
   ...exhibitionOperations,
   ...exchangeOperations,
+  ...monitorOperations,
 } satisfies Record<string, OpDef<never, unknown>>;
 
 export type Operations = typeof operations;

@@ -12,6 +12,7 @@ import { up as m0010 } from './0010-live-tier-index.js';
 import { up as m0011 } from './0011-peer-key-retire.js';
 import { up as m0012 } from './0012-login-lockout.js';
 import { up as m0013 } from './0013-office-review.js';
+import { up as m0014 } from './0014-monitor.js';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'peer-key-retire', up: m0011 },
   { version: 12, name: 'login-lockout', up: m0012 },
   { version: 13, name: 'office-review', up: m0013 },
+  { version: 14, name: 'monitor', up: m0014 },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

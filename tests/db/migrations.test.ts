@@ -254,6 +254,33 @@ const FROM_PREVIOUS: Record<number, { before(db: Db): void; after(db: Db): void 
       ]);
     },
   },
+  14: {
+    before: (db) => FROM_PREVIOUS[2]!.before(db),
+    after(db) {
+      expect(db.prepare('SELECT name FROM enterprise WHERE uscc = ?').pluck().get(USCC)).toBe('泽州县金鼎铸造有限公司');
+      for (const t of ['monitor_form', 'monitor_indicator', 'monitor_formula', 'monitor_unit', 'monitor_report', 'monitor_value', 'monitor_explanation']) {
+        expect(db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck().get(t)).toMatch(/STRICT/);
+      }
+      // The shipped sample arrives with the migration: 9 indicators, 8 formulas, due by the 8th.
+      expect(db.prepare(`SELECT code, version, period_type, due_day, origin_office FROM monitor_form`).all()).toEqual([
+        { code: 'GYJJYX', version: 1, period_type: 'month', due_day: 8, origin_office: '000000' },
+      ]);
+      expect(db.prepare('SELECT count(*) FROM monitor_indicator').pluck().get()).toBe(9);
+      expect(db.prepare('SELECT count(*) FROM monitor_formula').pluck().get()).toBe(8);
+      db.prepare(`INSERT INTO monitor_report(gid, office_code, form_id, form_origin, form_code, period, status, created_at, created_by, updated_at, updated_by)
+        VALUES ('r-1', '140525', 1, '000000', 'GYJJYX', '2026-02', 'draft', 't', 'a', 't', 'a')`).run();
+      const cell = db.prepare(`INSERT INTO monitor_value(report_id, enterprise_id, indicator_code, month_scaled, updated_at, updated_by) VALUES (1, ?, 'gyzcz', 1234, 't', 'a')`);
+      cell.run(1);
+      cell.run(null);
+      // One cell per unit and indicator, the 合计 row (NULL enterprise) included; figures are integers.
+      expect(() => cell.run(1)).toThrow(/UNIQUE/);
+      expect(() => cell.run(null)).toThrow(/UNIQUE/);
+      expect(() => db.prepare(`INSERT INTO monitor_value(report_id, enterprise_id, indicator_code, month_scaled, updated_at, updated_by) VALUES (1, 1, 'lrze', 12.5, 't', 'a')`).run()).toThrow(/cannot store REAL/);
+      expect(() => cell.run(99)).toThrow(/FOREIGN KEY/);
+      expect(() => db.prepare(`UPDATE monitor_report SET status = 'done'`).run()).toThrow(/CHECK/);
+      expect(() => db.prepare(`INSERT INTO monitor_indicator(form_id, seq, code, name, unit, type, decimals, accumulates) VALUES (1, 99, 'x', 'x', '', 'text', 0, 1)`).run()).toThrow(/CHECK/);
+    },
+  },
 };
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -272,11 +299,11 @@ function expectAppError(f: () => unknown, code: string): AppError {
 describe('migrations', () => {
   it('every migration has a from-the-version-before fixture', () => {
     expect(Object.keys(FROM_PREVIOUS).map(Number)).toEqual(migrations.map((m) => m.version));
-    // Versions only increase; a number may be left to a migration written on another branch.
-    migrations.forEach((m, i) => expect(m.version).toBeGreaterThan(i === 0 ? 0 : migrations[i - 1]!.version));
+    // One after another: a number skipped or repeated is a merge mistake.
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 
-  it.each(migrations.map((m, i) => [m.version, m.name, i === 0 ? 0 : migrations[i - 1]!.version] as const))('migration %i (%s) keeps the data of the version before', (version, _name, previous) => {
+  it.each(migrations.map((m, i) => [m.version, m.name, migrations[i - 1]?.version ?? 0] as const))('migration %i (%s) keeps the data of the version before', (version, _name, previous) => {
     const file = join(newDir(), 'ledger.sqlite');
     const before = openLedger({ file, targetVersion: previous });
     expect(before.pragma('user_version', { simple: true })).toBe(previous);

@@ -82,7 +82,7 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
     await shot(a, 'exchange-conflict-01-checkout-encrypted');
     const r = await saveDownload(a, () => save.click(), join(files, 'checkout.cxpkg'));
     checkout = r.file;
-    expect(r.suggested).toMatch(/^外勤领出.*\.cxpkg$/);
+    expect(r.suggested).toMatch(/-外勤领出-.*\.cxpkg$/);
     await a.getByTestId('export-done').waitFor();
   });
 
@@ -147,7 +147,7 @@ describe('exchange: field laptop check-out (encrypted) and check-in with conflic
     await expect(b.getByLabel('接收单位代码').inputValue()).resolves.toBe('140525');
     const r = await saveDownload(b, () => b.getByRole('button', { name: '导出并保存交换包' }).click(), join(files, 'checkin.cxpkg'));
     checkin = r.file;
-    expect(r.suggested).toMatch(/^外勤交回.*\.cxpkg$/);
+    expect(r.suggested).toMatch(/-外勤交回-.*\.cxpkg$/);
     await b.getByTestId('export-done').waitFor();
   });
 

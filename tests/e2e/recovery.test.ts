@@ -149,7 +149,7 @@ describe('another program\'s SQLite file in place of the ledger: refused like a 
   it('names the file, offers the backup, and restores it; the foreign file is kept', async () => {
     cli(dataDir, 'init', '--level', 'county', '--region', '140525', '--name', '泽州县工业和信息化局', '--admin', 'admin', '--password', 'Admin12345');
     mkdirSync(join(dataDir, 'backups'));
-    cli(dataDir, 'backup', join(dataDir, 'backups', 'ledger-2026-11-01.sqlite'));
+    cli(dataDir, 'backup', join(dataDir, 'backups', 'ledger-2026-11-01.cxbak'));
     const file = join(dataDir, 'ledger.sqlite');
     rmSync(file);
     const foreign = new Database(file);
@@ -162,7 +162,7 @@ describe('another program\'s SQLite file in place of the ledger: refused like a 
     await page.goto(app.url);
     await page.getByText('无法打开台账文件').waitFor();
     await page.getByText(/文件「.*ledger\.sqlite」不是县域产业台账的数据文件/).first().waitFor();
-    await page.getByText('最近的有效备份：ledger-2026-11-01.sqlite', { exact: false }).waitFor();
+    await page.getByText('最近的有效备份：ledger-2026-11-01.cxbak', { exact: false }).waitFor();
     await shot(page, 'recovery-03-foreign');
     await page.getByRole('button', { name: '从此备份恢复' }).click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();

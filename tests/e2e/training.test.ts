@@ -75,7 +75,12 @@ describe('training: apprenticeship plan, roster, certificates, settlement, sanct
   const closeInfo = async () => {
     const info = page.locator('.ant-modal-confirm');
     await info.waitFor();
-    await info.locator('.ant-btn-primary').click();
+    // A click that lands while the dialog is still zooming in can be lost on a loaded machine: click again until it
+    // is gone (a state, not a time).
+    for (let i = 0; i < 5; i++) {
+      await info.locator('.ant-btn-primary').click().catch(() => {});
+      if (await info.waitFor({ state: 'detached', timeout: 5_000 }).then(() => true, () => false)) return;
+    }
     await info.waitFor({ state: 'detached' });
   };
   const step = async (label: string, doc: string, expectInfo: boolean) => {
